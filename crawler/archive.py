@@ -1,0 +1,216 @@
+"""The archive: the SQLite file the crawler writes and the indexer reads. All archive SQL lives here.
+
+One row per document keyed by canonical URL holds its current version; every insert, change or
+removal gives the row a new `seq` from a counter, so the indexer can ask "what changed since seq N".
+Each write is its own transaction: a crash loses at most the page in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    url TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    site TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    publisher TEXT NOT NULL DEFAULT '',
+    pub_date TEXT NOT NULL DEFAULT '',
+    written_date TEXT NOT NULL DEFAULT '',
+    doc_number TEXT NOT NULL DEFAULT '',
+    index_number TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT '',
+    doc_type TEXT NOT NULL DEFAULT 'other',
+    report_year INTEGER,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    parent_url TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    fetched_at REAL NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'live',
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    pages INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    gone INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    error_detail TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'running'
+);
+"""
+
+HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
+                 "index_number", "category", "doc_type", "report_year", "attachments")
+
+
+def doc_id_for(url: str) -> str:
+    """Return the stable public id of a document: a short hash of its canonical URL."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Document:
+    """One extracted document, as the crawler hands it to the archive."""
+
+    url: str
+    source: str
+    site: str
+    title: str
+    body: str
+    publisher: str = ""
+    pub_date: str = ""  # YYYY-MM-DD or ""
+    written_date: str = ""
+    doc_number: str = ""
+    index_number: str = ""
+    category: str = ""
+    doc_type: str = "other"
+    report_year: int | None = None
+    attachments: list[dict] = field(default_factory=list)
+    parent_url: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+    def content_hash(self) -> str:
+        """Hash the fields that make a new version when they change."""
+        data = {k: getattr(self, k) for k in HASHED_FIELDS}
+        return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class Archive:
+    """A connection to one archive file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _next_seq(self) -> int:
+        self.db.execute("INSERT INTO counters VALUES ('seq', 1) "
+                        "ON CONFLICT(name) DO UPDATE SET value = value + 1")
+        return self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+
+    def upsert(self, doc: Document) -> str:
+        """Store a fetched document; return 'new', 'updated' or 'unchanged'."""
+        digest = doc.content_hash()
+        now = time.time()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT content_hash, status FROM documents WHERE url = ?",
+                                  (doc.url,)).fetchone()
+            if row and row["content_hash"] == digest and row["status"] == "live":
+                self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
+                                "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
+                outcome = "unchanged"
+            else:
+                values = asdict(doc)
+                values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
+                values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
+                              status="live", seq=self._next_seq())
+                cols = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                self.db.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})",
+                                tuple(values.values()))
+                outcome = "updated" if row else "new"
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return outcome
+
+    def mark_gone(self, url: str) -> bool:
+        """Mark a known live document as gone; return whether anything changed."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = self.db.execute("UPDATE documents SET status = 'gone', seq = ? "
+                                  "WHERE url = ? AND status = 'live'", (self._next_seq(), url))
+            self.db.execute("COMMIT" if cur.rowcount else "ROLLBACK")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return bool(cur.rowcount)
+
+    def get(self, doc_id: str) -> dict | None:
+        """Return one document by its public id, or None."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _row_dict(row) if row else None
+
+    def known_urls(self, source: str) -> set[str]:
+        """Return the URLs of the live documents of a source."""
+        rows = self.db.execute("SELECT url FROM documents WHERE source = ? AND status = 'live'",
+                               (source,))
+        return {r[0] for r in rows}
+
+    def changes_since(self, seq: int) -> Iterator[dict]:
+        """Yield every document row whose seq is above the given one, in seq order."""
+        cur = self.db.execute("SELECT * FROM documents WHERE seq > ? ORDER BY seq", (seq,))
+        for row in cur:
+            yield _row_dict(row)
+
+    def max_seq(self) -> int:
+        """Return the highest seq handed out so far (0 for an empty archive)."""
+        row = self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
+        return row[0] if row else 0
+
+    def count(self, status: str = "live") -> int:
+        """Count documents with a status."""
+        return self.db.execute("SELECT COUNT(*) FROM documents WHERE status = ?",
+                               (status,)).fetchone()[0]
+
+    def start_run(self, source: str) -> int:
+        """Record the start of a crawl run; return its id."""
+        cur = self.db.execute("INSERT INTO crawl_runs (source, started_at) VALUES (?, ?)",
+                              (source, time.time()))
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, counts: dict, errors: dict, status: str) -> None:
+        """Record the end of a crawl run with its counts and errors by kind."""
+        self.db.execute(
+            "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
+            "unchanged = ?, gone = ?, errors = ?, error_detail = ?, status = ? WHERE id = ?",
+            (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
+             counts.get("unchanged", 0), counts.get("gone", 0), sum(errors.values()),
+             json.dumps(errors, ensure_ascii=False), status, run_id))
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        """Return the most recent crawl runs, newest first."""
+        rows = self.db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+
+def _row_dict(row: sqlite3.Row) -> dict:
+    data = dict(row)
+    data["attachments"] = json.loads(data["attachments"])
+    return data

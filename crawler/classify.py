@@ -1,0 +1,29 @@
+"""Document type and reporting year from a title (and the start of the body)."""
+
+from __future__ import annotations
+
+import re
+
+_ANNUAL = re.compile(r"政府信息公[开開](?:工作)?(?:年度)?(?:报告|報告|年报|年報)|信息公开年报")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_LOOKALIKES = re.compile(r"网站工作年度报表|网站工作年报|网站年度报表|统计年报|预算|决算|法治政府建设")
+_BUDGET = re.compile(r"预算|决算|三公经费")
+_GUIDE = re.compile(r"指南")
+_NOTICE = re.compile(r"通知|公告|通告|公示|意见|办法|决定")
+
+DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
+
+
+def classify(title: str, body: str = "") -> tuple[str, int | None]:
+    """Return (doc_type, report_year); report_year is the year reported on, for annual reports."""
+    title = title or ""
+    if _ANNUAL.search(title) and not _LOOKALIKES.search(title):
+        m = _YEAR.search(title) or _YEAR.search(body[:300])
+        return "annual_report", int(m.group(1)) if m else None
+    if _BUDGET.search(title):
+        return "budget", None
+    if _GUIDE.search(title):
+        return "guide", None
+    if _NOTICE.search(title):
+        return "notice", None
+    return "other", None

@@ -1,0 +1,33 @@
+"""Scrapy settings: Scrapy's polite defaults plus what a government-site crawl needs."""
+
+from __future__ import annotations
+
+
+def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
+                    max_pages: int = 0, timeout: float = 20.0, retries: int = 2,
+                    log_level: str = "WARNING") -> dict:
+    """Return the Scrapy settings for one crawl; the caller passes every value explicitly."""
+    return {
+        "GONGKAI_ARCHIVE": str(archive_path),
+        "USER_AGENT": user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "DOWNLOAD_DELAY": delay,
+        "DOWNLOAD_DELAY_JITTER": 0.5,  # each delay varies by ±50 %
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DOWNLOAD_MAXSIZE": 50 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": retries,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "CLOSESPIDER_PAGECOUNT": max_pages,
+        "COOKIES_ENABLED": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": log_level,
+        "LOG_INSTALL_ROOT_HANDLER": True,
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.RequireTextPipeline": 100,
+            "crawler.pipelines.ArchivePipeline": 800,
+        },
+    }

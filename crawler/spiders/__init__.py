@@ -1,0 +1,1 @@
+"""Gongkai's spiders."""

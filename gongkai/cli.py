@@ -1,0 +1,176 @@
+"""The `gongkai` command: one click group; each subcommand calls the package entry points."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from gongkai import refresh as pipeline
+from gongkai.config import ConfigError, load_config
+from indexer.search import IndexReader, SearchError, SearchRequest
+from indexer.store import IndexBusy, NoIndex
+
+log = logging.getLogger("gongkai")
+DEFAULT_CONFIG = "gongkai.toml"
+FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, SearchError)
+
+
+class _Group(click.Group):
+    """Report expected failures as one line on stderr with exit code 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FAILURES as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help=f"Settings file (TOML). Default: ./{DEFAULT_CONFIG} if it exists.")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress (INFO) to stderr.")
+@click.pass_context
+def cli(ctx, config_path, verbose):
+    """Gongkai (公开): crawl government disclosure sites, index them, search them."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if config_path is None and Path(DEFAULT_CONFIG).exists():
+        config_path = DEFAULT_CONFIG
+    ctx.obj = {"config_path": config_path, "log_level": "INFO" if verbose else "WARNING"}
+
+
+def _config(ctx):
+    if "config" not in ctx.obj:
+        ctx.obj["config"] = load_config(ctx.obj["config_path"])
+    return ctx.obj["config"]
+
+
+def _print_crawl(report) -> None:
+    for run in report.runs:
+        errors = json.loads(run["error_detail"]) if run["error_detail"] else {}
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"
+        click.echo(f"crawl {run['source']}: {run['pages']} pages, {run['new']} new, "
+                   f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone; "
+                   f"errors: {detail} ({run['status']})")
+    click.echo(f"crawl took {report.seconds:.1f}s")
+
+
+def _print_index(report) -> None:
+    kind = "full rebuild" if report.full else "incremental update"
+    click.echo(f"index ({kind}, {report.generation}): {report.added} added or updated, "
+               f"{report.deleted} removed, {report.documents} documents, {report.seconds:.1f}s")
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
+@click.pass_context
+def crawl(ctx, sources):
+    """Crawl the configured sources into the archive."""
+    _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"]))
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Rebuild into a new index generation and swap it in.")
+@click.pass_context
+def index(ctx, full):
+    """Update the search index from the archive (incremental unless --full)."""
+    _print_index(pipeline.index(_config(ctx), full=full))
+
+
+@cli.command()
+@click.pass_context
+def refresh(ctx):
+    """Crawl every source, then update the index."""
+    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"])
+    _print_crawl(crawl_report)
+    _print_index(index_report)
+
+
+@cli.command()
+@click.option("--host", default=None, help="Listen address (default: [web] host).")
+@click.option("--port", type=int, default=None, help="Port (default: [web] port).")
+@click.pass_context
+def serve(ctx, host, port):
+    """Serve the web UI and JSON API with the waitress WSGI server."""
+    config = _config(ctx)
+    _serve(config, host or config["web.host"], port or config["web.port"])
+
+
+def _serve(config, host: str, port: int) -> None:
+    import waitress
+
+    from search_web import create_app
+
+    app = create_app({"INDEX_ROOT": str(config.index_root)})
+    click.echo(f"Gongkai is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=config["web.threads"], ident="gongkai")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the same object as /api/search.")
+@click.option("--size", type=int, default=10, show_default=True, help="Hits per page (1-100).")
+@click.option("--page", type=int, default=1, show_default=True, help="Page number.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True, help="Order of the hits.")
+@click.option("--type", "doc_type", default="", help="Only this document type.")
+@click.option("--publisher", default="", help="Only this publisher.")
+@click.option("--year", default="", help="Only documents published in this year.")
+@click.pass_context
+def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
+    """Search the index from the command line."""
+    req = SearchRequest.from_params({"q": query, "size": str(size), "page": str(page),
+                                     "sort": sort, "type": doc_type, "publisher": publisher,
+                                     "year": year})
+    result = IndexReader(_config(ctx).index_root).search(req)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{result.total} results ({result.took_ms} ms)")
+    for n, hit in enumerate(result.hits, start=(page - 1) * size + 1):
+        click.echo(f"{n:3}. {hit.title}  [{hit.publisher} {hit.pub_date}]\n     {hit.url}")
+
+
+@cli.command()
+@click.option("--runs", type=int, default=None, help="Stop after this many refreshes.")
+@click.pass_context
+def schedule(ctx, runs):
+    """Run refresh at each time of [schedule] cron; never two at once."""
+    from gongkai.schedule import run_schedule
+
+    config = _config(ctx)
+    click.echo(f"scheduling refresh at cron {config['schedule.cron']!r}")
+    run_schedule(config, runs=runs)
+
+
+@cli.command()
+@click.option("--site-port", type=int, default=8001, show_default=True,
+              help="Port for the bundled sample site.")
+@click.option("--no-serve", is_flag=True, help="Build the index, then exit without serving.")
+@click.pass_context
+def demo(ctx, site_port, no_serve):
+    """Serve the bundled sample site on localhost, crawl it, index it and serve the search UI."""
+    from gongkai.demo import demo_config, start_sample_site
+
+    config = demo_config(_config(ctx), site_port)
+    server, pages = start_sample_site(config.data_dir, site_port)
+    click.echo(f"sample site: {pages} documents on http://127.0.0.1:{site_port}/")
+    _print_crawl(pipeline.crawl(config, log_level=ctx.obj["log_level"]))
+    _print_index(pipeline.index(config))
+    if not no_serve:
+        _serve(config, config["web.host"], config["web.port"])
+    server.shutdown()
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="gongkai")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

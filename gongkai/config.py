@@ -1,0 +1,166 @@
+"""Settings: declared once (name, default, type, help), read from a TOML file, then `GONGKAI_*` env.
+
+`SETTINGS` is the whole list; docs/configuration.md documents each one (a test checks that).
+Errors name the file and the key: `gongkai.toml: [crawl] delay: expected a number, got "soon"`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from croniter import croniter
+
+
+class ConfigError(Exception):
+    """A configuration file or environment value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One scalar setting: its dotted name, default, type and help text."""
+
+    name: str
+    default: Any
+    type: type
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "GONGKAI_" + self.name.replace(".", "_").upper()
+
+
+SETTINGS = [
+    Setting("data_dir", "index_data", str,
+            "Directory for the archive (archive.sqlite3), the index (index/) and logs."),
+    Setting("crawl.delay", 1.0, float, "Seconds between two requests to the same host."),
+    Setting("crawl.user_agent", "GongkaiBot/0.1 (+https://example.org/gongkai)", str,
+            "User-Agent header sent with every request."),
+    Setting("crawl.timeout", 20.0, float, "Seconds before a request times out."),
+    Setting("crawl.retries", 2, int, "Retries of a request after a 5xx answer or a timeout."),
+    Setting("crawl.max_pages", 0, int, "Stop a source after this many pages (0: no limit)."),
+    Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),
+    Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
+    Setting("web.threads", 8, int, "Worker threads of the WSGI server."),
+    Setting("schedule.cron", "0 3 * * *", str,
+            "When `gongkai schedule` runs a refresh (cron expression, local time)."),
+]
+SOURCE_KEYS = {
+    "name": (str, "Short unique name of the source, stored with every document."),
+    "start_urls": (list, "URLs the crawl starts from."),
+    "allowed_domains": (list, "Host names the crawl may follow links to (default: the start hosts)."),
+    "platform": (str, "Force a list-page adapter instead of detecting one (e.g. \"generic\")."),
+}
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass
+class Config:
+    """Validated settings plus the list of sources."""
+
+    values: dict[str, Any]
+    sources: list[dict] = field(default_factory=list)
+    path: Path | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["data_dir"])
+
+    @property
+    def archive_path(self) -> Path:
+        return self.data_dir / "archive.sqlite3"
+
+    @property
+    def index_root(self) -> Path:
+        return self.data_dir / "index"
+
+    def source_names(self) -> list[str]:
+        return [s["name"] for s in self.sources]
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    """Check a value against a setting's type; convert strings from the environment."""
+    if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if isinstance(value, str) and setting.type is not str:
+        try:
+            value = setting.type(value)
+        except ValueError:
+            pass
+    wanted = {float: "a number", int: "an integer", str: "a string"}[setting.type]
+    if not isinstance(value, setting.type) or isinstance(value, bool):
+        raise ConfigError(f"{where}: expected {wanted}, got {value!r}")
+    if setting.type in (int, float) and value < 0:
+        raise ConfigError(f"{where}: must not be negative, got {value!r}")
+    if setting.name == "schedule.cron" and not croniter.is_valid(value):
+        raise ConfigError(f"{where}: not a valid cron expression: {value!r}")
+    return value
+
+
+def _flatten(data: dict, fname: str) -> dict[str, Any]:
+    flat = {}
+    for key, value in data.items():
+        if key == "sources":
+            continue
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                flat[f"{key}.{sub}"] = (subvalue, f"{fname}: [{key}] {sub}")
+        else:
+            flat[key] = (value, f"{fname}: {key}")
+    return flat
+
+
+def _sources(raw: Any, fname: str) -> list[dict]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{fname}: sources: expected [[sources]] tables")
+    sources, names = [], set()
+    for i, src in enumerate(raw, start=1):
+        where = f"{fname}: [[sources]] #{i}"
+        for key, value in src.items():
+            if key not in SOURCE_KEYS:
+                raise ConfigError(f"{where}: unknown key {key!r}")
+            kind = SOURCE_KEYS[key][0]
+            if not isinstance(value, kind) or (kind is list and
+                                               not all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{where}: {key}: expected "
+                                  f"{'a list of strings' if kind is list else 'a string'}")
+        if not src.get("name") or not src.get("start_urls"):
+            raise ConfigError(f"{where}: needs a name and at least one start_urls entry")
+        if src["name"] in names:
+            raise ConfigError(f"{where}: duplicate source name {src['name']!r}")
+        names.add(src["name"])
+        sources.append(dict(src))
+    return sources
+
+
+def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read settings from a TOML file (optional) and GONGKAI_* environment overrides."""
+    env = os.environ if env is None else env
+    values = {s.name: s.default for s in SETTINGS}
+    sources: list[dict] = []
+    fname = str(path) if path else ""
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{fname}: no such file") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{fname}: not valid TOML: {exc}") from exc
+        for name, (value, where) in _flatten(data, fname).items():
+            if name not in _BY_NAME:
+                raise ConfigError(f"{where}: unknown setting")
+            values[name] = _coerce(_BY_NAME[name], value, where)
+        sources = _sources(data.get("sources", []), fname)
+        if not Path(values["data_dir"]).is_absolute():  # relative to the file that names it
+            values["data_dir"] = str(Path(path).resolve().parent / values["data_dir"])
+    for setting in SETTINGS:
+        if setting.env in env:
+            values[setting.name] = _coerce(setting, env[setting.env],
+                                           f"environment {setting.env}")
+    return Config(values=values, sources=sources, path=Path(path) if path else None)

@@ -1,0 +1,89 @@
+"""The refresh pipeline: crawl (Scrapy in a child process) → incremental index update."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import multiprocessing
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from crawler.archive import Archive
+from crawler.settings import scrapy_settings
+from gongkai.config import Config
+from indexer.build import BuildReport, build_index
+
+log = logging.getLogger(__name__)
+
+
+class RefreshError(Exception):
+    """A crawl or refresh that could not run or did not finish."""
+
+
+@dataclass
+class CrawlReport:
+    """The crawl runs recorded in the archive by one `crawl` call, and how long it took."""
+
+    runs: list[dict]
+    seconds: float
+
+
+def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[dict]:
+    """Return the configured sources, or only the named ones (unknown names are an error)."""
+    unknown = set(names) - set(config.source_names())
+    if unknown:
+        raise RefreshError(f"unknown source(s): {', '.join(sorted(unknown))}; "
+                           f"configured: {', '.join(config.source_names()) or 'none'}")
+    if not config.sources:
+        raise RefreshError("no [[sources]] configured; add one to the config file")
+    return [s for s in config.sources if not names or s["name"] in names]
+
+
+def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING") -> CrawlReport:
+    """Crawl the sources in a child process (Twisted's reactor runs once per process)."""
+    from crawler.run import crawl as run_crawl
+
+    sources = select_sources(config, names)
+    settings = scrapy_settings(
+        config.archive_path, config["crawl.delay"], config["crawl.user_agent"],
+        max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
+        retries=config["crawl.retries"], log_level=log_level)
+    Archive(config.archive_path).close()  # create the file and schema before the child starts
+    started = time.monotonic()
+    child = multiprocessing.get_context("spawn").Process(
+        target=run_crawl, args=(sources, settings), name="gongkai-crawl")
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RefreshError(f"the crawler process failed (exit code {child.exitcode})")
+    with Archive(config.archive_path) as archive:
+        runs = archive.runs(limit=len(sources))
+    return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
+
+
+def index(config: Config, full: bool = False) -> BuildReport:
+    """Update the index from the archive (full: rebuild into a new generation)."""
+    return build_index(config.archive_path, config.index_root, full=full)
+
+
+@contextmanager
+def refresh_lock(config: Config):
+    """Hold the refresh lock of a data directory, or raise RefreshError if a refresh is running."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.data_dir / "refresh.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RefreshError("another refresh is running on this data directory") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def refresh(config: Config, log_level: str = "WARNING") -> tuple[CrawlReport, BuildReport]:
+    """Crawl every source, then update the index; never two at once on one data directory."""
+    with refresh_lock(config):
+        report = crawl(config, log_level=log_level)
+        return report, index(config)

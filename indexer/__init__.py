@@ -1,0 +1,1 @@
+"""Gongkai's indexer: jieba analysis, the Whoosh schema, building, querying and searching."""

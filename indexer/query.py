@@ -1,0 +1,117 @@
+"""User query → Whoosh query. A small syntax, read leniently, never Whoosh's QueryParser.
+
+    words separated by spaces   all must match (jieba words, in title or body)
+    "exact phrase"              exact substring (character n-grams, then verified on the text)
+    -word / -"phrase"           documents containing it are left out
+    国办发〔2019〕60号           a 文号/索引号 also matches the normalized ID fields
+
+Unbalanced quotes, stray operators and punctuation are tolerated, not rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer.analysis import normalize, normalize_id, phrase_ngrams, query_words
+
+MAX_QUERY_CHARS = 500
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-"})
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_ID_LIKE = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号|^\w[\w.-]*/\d{4}-\d+$")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run (too long)."""
+
+
+@dataclass
+class ParsedQuery:
+    """The parts of a user query."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    excluded_phrases: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.phrases or self.excluded or self.excluded_phrases)
+
+    def needs_verification(self) -> bool:
+        """Whether n-gram matches must be confirmed on the stored text (phrases over 2 chars)."""
+        return bool(self.excluded_phrases) or any(len(p) > 2 for p in self.phrases)
+
+    def accepts(self, text: str) -> bool:
+        """Whether normalized text holds every phrase and none of the excluded phrases."""
+        return (all(normalize(p) in text for p in self.phrases)
+                and not any(normalize(p) in text for p in self.excluded_phrases))
+
+
+def parse(text: str) -> ParsedQuery:
+    """Split a user query into words, phrases and exclusions."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
+    text = text.translate(_QUOTES)
+    if text.count('"') % 2:  # an unbalanced quote is read as a plain character
+        text = text[::-1].replace('"', " ", 1)[::-1]
+    parsed = ParsedQuery()
+    for m in _TOKEN.finditer(text):
+        negative, phrase, word = m.groups()
+        if phrase is not None:
+            if query_words(phrase):
+                (parsed.excluded_phrases if negative else parsed.phrases).append(phrase.strip())
+            continue
+        if word.startswith("-") and len(word) > 1:
+            target = parsed.excluded
+            word = word.lstrip("-")
+        else:
+            target = parsed.words
+        if query_words(word):
+            target.append(word)
+    return parsed
+
+
+def _word_query(chunk: str) -> wq.Query | None:
+    """All jieba words of a chunk, each in the title or the body; plus the ID fields for IDs."""
+    terms = query_words(chunk)
+    if not terms:
+        return None
+    text = wq.And([wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in terms])
+    if len(terms) > 1:  # adjacent words rank above scattered ones
+        text = wq.AndMaybe(text, wq.Phrase("body", terms, slop=1, boost=2.0))
+    if _ID_LIKE.search(chunk):
+        ident = normalize_id(chunk)
+        return wq.Or([wq.Term("doc_number", ident, boost=10.0),
+                      wq.Term("index_number", ident, boost=10.0), text])
+    return text
+
+
+def _phrase_query(phrase: str) -> wq.Query:
+    """Documents holding every n-gram of the phrase (a superset, verified later), scored by words."""
+    grams = wq.And([wq.Term("exact", g) for g in phrase_ngrams(phrase)])
+    terms = query_words(phrase)
+    scoring = wq.Or([wq.Term(f, t) for t in terms for f in ("title", "body")])
+    return wq.AndMaybe(wq.ConstantScoreQuery(grams, 0.01), scoring)
+
+
+def to_whoosh(parsed: ParsedQuery) -> wq.Query:
+    """Build the Whoosh query for a parsed user query (Every() when nothing positive is asked).
+
+    Phrases match here by n-grams only; `ParsedQuery.accepts` on the text makes them exact.
+    """
+    parts = [q for q in map(_word_query, parsed.words) if q is not None]
+    parts += [_phrase_query(p) for p in parsed.phrases]
+    positive = wq.And(parts) if parts else wq.Every()
+    negative = [q for q in map(_word_query, parsed.excluded) if q is not None]
+    return wq.AndNot(positive, wq.Or(negative)) if negative else positive
+
+
+def highlight_terms(parsed: ParsedQuery) -> list[str]:
+    """Return the words whose occurrences a snippet should mark (phrases are marked whole)."""
+    terms = []
+    for chunk in parsed.words:
+        terms.extend(query_words(chunk))
+    return list(dict.fromkeys(terms))

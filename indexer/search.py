@@ -1,0 +1,253 @@
+"""Run a search → plain dataclasses (hits, snippets, facets, paging). HTML and JSON render these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.reading import TermNotFound
+
+from indexer import query as uq
+from indexer import snippets, store
+from indexer.analysis import normalize
+from indexer.build import exact_text
+from indexer.schema import build_schema
+
+MAX_PAGE = 1000
+MAX_SIZE = 100
+SORTS = ("relevance", "date")
+DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
+FACETS = ("publisher", "year", "doc_type")
+
+
+class SearchError(ValueError):
+    """A search parameter that cannot be used; the message says which and why."""
+
+
+@dataclass
+class SearchRequest:
+    """A validated search: the query text, paging, sort and filters."""
+
+    q: str = ""
+    page: int = 1
+    size: int = 10
+    sort: str = "relevance"
+    publisher: str = ""
+    year: int | None = None
+    doc_type: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
+        """Validate request parameters (strings) into a SearchRequest, or raise SearchError."""
+        req = cls(q=(params.get("q") or "").strip(), publisher=(params.get("publisher") or ""),
+                  doc_type=params.get("type") or "", sort=params.get("sort") or "relevance")
+        req.page = _int_param(params, "page", 1, 1, MAX_PAGE)
+        req.size = _int_param(params, "size", 10, 1, MAX_SIZE)
+        if params.get("year"):
+            req.year = _int_param(params, "year", None, 1900, 2100)
+        if req.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}")
+        if req.doc_type and req.doc_type not in DOC_TYPES:
+            raise SearchError(f"type must be one of {', '.join(DOC_TYPES)}")
+        req.date_from = _date_param(params, "from")
+        req.date_to = _date_param(params, "to")
+        if req.date_from and req.date_to and req.date_from > req.date_to:
+            raise SearchError("from must not be after to")
+        if len(req.q) > uq.MAX_QUERY_CHARS:
+            raise SearchError(f"q is too long ({len(req.q)} characters, "
+                              f"at most {uq.MAX_QUERY_CHARS})")
+        return req
+
+
+def _int_param(params, name, default, low, high):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise SearchError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SearchError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _date_param(params, name) -> dt.date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise SearchError(f"{name} must be a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    title: str
+    publisher: str
+    pub_date: str
+    doc_type: str
+    report_year: int | None
+    score: float | None  # None when the hits are sorted by date, not ranked
+    snippet: str
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    count: int
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    size: int
+    took_ms: float
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    def to_dict(self) -> dict:
+        """Return the JSON shape of /api/search."""
+        return asdict(self)
+
+
+class IndexReader:
+    """Read access to the live index generation; reopens when a new one is published.
+
+    Whoosh searchers are not safe to share between threads, so each thread keeps its own and
+    refreshes it per request (cheap when nothing changed).
+    """
+
+    def __init__(self, index_root: str | Path):
+        self.root = Path(index_root)
+        self._local = threading.local()
+
+    def searcher(self):
+        """Return this thread's up-to-date searcher, or raise store.NoIndex."""
+        generation = store.current_generation(self.root)
+        if generation is None:
+            raise store.NoIndex(f"no index in {self.root}; run `gongkai index`")
+        local = self._local
+        if getattr(local, "generation", None) != generation:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = whoosh_index.open_dir(generation, schema=build_schema()).searcher()
+            local.generation = generation
+        else:
+            local.searcher = local.searcher.refresh()
+        return local.searcher
+
+    def doc_count(self) -> int:
+        """Return the number of documents in the live index."""
+        return self.searcher().doc_count()
+
+    def document(self, doc_id: str) -> dict | None:
+        """Return a document's stored fields by its id, or None."""
+        return self.searcher().document(id=doc_id)
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        """Run a search request against the live index."""
+        return run_search(self.searcher(), req)
+
+
+def _filters(req: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if req.publisher:
+        parts.append(wq.Term("publisher", req.publisher))
+    if req.doc_type:
+        parts.append(wq.Term("doc_type", req.doc_type))
+    if req.year is not None:
+        parts.append(wq.NumericRange("year", req.year, req.year))
+    if req.date_from or req.date_to:
+        start = dt.datetime.combine(req.date_from, dt.time.min) if req.date_from else None
+        end = dt.datetime.combine(req.date_to, dt.time.max) if req.date_to else None
+        parts.append(wq.DateRange("pub_date", start, end))
+    return wq.And(parts) if parts else None
+
+
+def _verified(searcher, parsed: uq.ParsedQuery, q: wq.Query, filt):
+    """Narrow the filter to the documents whose text really holds the quoted phrases."""
+    if not parsed.needs_verification():
+        return filt
+    allowed = set()
+    for docnum in searcher.docs_for_query(wq.And([q, filt]) if filt is not None else q):
+        stored = searcher.stored_fields(docnum)
+        if parsed.accepts(normalize(exact_text(stored["title"], stored["body"]))):
+            allowed.add(docnum)
+    return allowed or {-1}  # Whoosh reads an empty filter as "no filter"; -1 matches nothing
+
+
+def run_search(searcher, req: SearchRequest) -> SearchResult:
+    """Search with a searcher: parse, filter, verify phrases, rank or sort, page, facet, snip."""
+    started = time.perf_counter()
+    try:
+        parsed = uq.parse(req.q)
+    except uq.QueryError as exc:
+        raise SearchError(str(exc)) from None
+    q = uq.to_whoosh(parsed)
+    filt = _verified(searcher, parsed, q, _filters(req))
+    browse = isinstance(q, wq.Every)
+    sortedby = (sorting.FieldFacet("pub_date", reverse=True)
+                if browse or req.sort == "date" else None)
+    groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+    results = searcher.search(q, limit=req.page * req.size, filter=filt, sortedby=sortedby,
+                              groupedby=groupedby, terms=True)
+    terms = uq.highlight_terms(parsed)
+    page_hits = results[(req.page - 1) * req.size:req.page * req.size]
+    hits = [_hit(searcher, hit, parsed, terms, ranked=sortedby is None) for hit in page_hits]
+    facets = {name: _facet(results.groups(name)) for name in FACETS}
+    return SearchResult(query=req.q, total=len(results), page=req.page, size=req.size,
+                        took_ms=round((time.perf_counter() - started) * 1000, 1),
+                        hits=hits, facets=facets)
+
+
+def _facet(groups: dict) -> list[FacetValue]:
+    values = [FacetValue(v, c) for v, c in groups.items() if v not in (None, "", b"")]
+    return sorted(values, key=lambda f: (-f.count, str(f.value)))
+
+
+def _spans(searcher, docnum: int, field_name: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character spans of the given words in one document, from stored postings offsets."""
+    spans = []
+    for term in terms:
+        try:
+            matcher = searcher.postings(field_name, term)
+        except TermNotFound:
+            continue
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            spans.extend((s, e) for _, s, e in matcher.value_as("characters"))
+    return spans
+
+
+def _hit(searcher, hit, parsed: uq.ParsedQuery, terms: list[str], ranked: bool) -> Hit:
+    stored = hit.fields()
+    body = stored.get("body", "")
+    spans = _spans(searcher, hit.docnum, "body", terms)
+    if parsed.phrases:
+        norm = normalize(body)
+        for phrase in parsed.phrases:
+            spans.extend(snippets.find_all(norm, normalize(phrase)))
+    return Hit(id=stored["id"], url=stored["url"], title=stored.get("title", ""),
+               publisher=stored.get("publisher", ""), pub_date=stored.get("pub_date_text", ""),
+               doc_type=stored.get("doc_type", "other"), report_year=stored.get("report_year"),
+               score=round(float(hit.score or 0.0), 4) if ranked else None,
+               snippet=snippets.render(body, spans, fragments=2 if len(body) > 2000 else 1))

@@ -1,0 +1,29 @@
+"""The web front end: `create_app` is the only place the Flask app is built."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.search import IndexReader
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. config: INDEX_ROOT (the index directory) and any Flask settings."""
+    app = Flask(__name__)
+    app.config.update(INDEX_ROOT="index_data/index", JSON_AS_ASCII=False)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]))
+
+    from search_web import api, errors, html
+
+    app.register_blueprint(html.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.add_url_rule("/healthz", "healthz", api.healthz)
+    errors.register(app)
+    return app

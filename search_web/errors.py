@@ -1,0 +1,46 @@
+"""Errors: JSON `{"ok": false, "error": ..., "status": N}` under /api and /healthz, pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
+
+from indexer.search import SearchError
+from indexer.store import NoIndex
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _respond(exc: HTTPException):
+    status = exc.code or 500
+    message = exc.description or exc.name
+    if _wants_json():
+        return jsonify({"ok": False, "error": message, "status": status}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register(app) -> None:
+    """Install the error handlers on the app."""
+
+    @app.errorhandler(SearchError)
+    def bad_search(exc):
+        return _respond(BadRequest(description=str(exc)))
+
+    @app.errorhandler(NoIndex)
+    def no_index(exc):
+        return _respond(ServiceUnavailable(description=str(exc)))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return _respond(exc)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("unhandled error on %s", request.path)
+        return _respond(InternalServerError(description="internal error"))

@@ -1,0 +1,95 @@
+"""Shared fixtures: tiny real archives, indexes, apps and fixture sites served on localhost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.archive import Archive, Document
+from gongkai.samplesite.corpus import AGENCIES, generate
+from gongkai.samplesite.render import write_site
+from gongkai.samplesite.serve import serve_directory
+from indexer.build import build_index
+from search_web import create_app
+
+SMALL_AGENCIES = AGENCIES[:3]
+
+
+def make_doc(url: str, title: str, body: str, **fields) -> Document:
+    """Return a Document for the archive with sensible defaults."""
+    fields.setdefault("publisher", "云江省商务厅")
+    fields.setdefault("pub_date", "2023-02-01")
+    return Document(url=url, source="test", site="example.gov.cn", title=title, body=body,
+                    **fields)
+
+
+DOCS = [
+    make_doc("http://example.gov.cn/a1.html", "云江省商务厅2022年政府信息公开工作年度报告",
+             "本报告根据《中华人民共和国政府信息公开条例》编制。全年收到依申请公开申请12件，"
+             "行政复议案件1件。", doc_type="annual_report", report_year=2022,
+             index_number="11530000MB0002345Y/2023-00001"),
+    make_doc("http://example.gov.cn/a2.html", "云江省教育厅2021年政府信息公开工作年度报告",
+             "政府信息公开工作稳步推进。主动公开政府信息300条。行政诉讼案件0件。",
+             publisher="云江省教育厅", pub_date="2022-01-20", doc_type="annual_report",
+             report_year=2021),
+    make_doc("http://example.gov.cn/n1.html", "关于做好营商环境优化工作的通知",
+             "各有关单位：为推进营商环境优化，现将有关事项通知如下。公开信息要及时。",
+             publisher="青州市人民政府", pub_date="2020-05-06", doc_type="notice",
+             doc_number="青政发〔2020〕12号"),
+    make_doc("http://example.gov.cn/b1.html", "云江省商务厅2023年部门预算",
+             "“三公”经费预算：公务接待费12.5万元。<script>alert(1)</script> A&B 公司",
+             pub_date="2023-03-10", doc_type="budget"),
+    make_doc("http://example.gov.cn/t1.html", "2010年度政府信息公開年度報告",
+             "本機關依照條例辦理政府信息公開申請。信息公开的传统写法。",
+             publisher="白河县人民政府", pub_date="2011-03-01", doc_type="annual_report",
+             report_year=2010),
+]
+
+
+def fill_archive(path: Path, docs: list[Document]) -> Path:
+    """Write documents into an archive file and return its path."""
+    with Archive(path) as archive:
+        for doc in docs:
+            archive.upsert(doc)
+    return path
+
+
+@pytest.fixture
+def archive_path(tmp_path) -> Path:
+    return fill_archive(tmp_path / "archive.sqlite3", DOCS)
+
+
+@pytest.fixture
+def index_root(tmp_path, archive_path) -> Path:
+    root = tmp_path / "index"
+    build_index(archive_path, root)
+    return root
+
+
+@pytest.fixture
+def app(index_root):
+    app = create_app({"INDEX_ROOT": str(index_root), "TESTING": True})
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """A small generated site (3 agencies) written once: (root, {path: SampleDoc})."""
+    root = tmp_path_factory.mktemp("site")
+    docs = generate(seed=7, years=range(2016, 2024), notices_per_agency=3, agencies=SMALL_AGENCIES)
+    return root, write_site(docs, root)
+
+
+@pytest.fixture
+def site_server(sample_site):
+    """Serve the small sample site on a free localhost port; yield its base URL."""
+    server = serve_directory(sample_site[0])
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

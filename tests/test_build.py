@@ -1,0 +1,108 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from whoosh import index as whoosh_index
+
+from crawler.archive import Archive
+from indexer import store
+from indexer.build import build_index
+from indexer.search import IndexReader, SearchRequest
+from tests.conftest import DOCS, fill_archive, make_doc
+
+
+def titles(root, q):
+    return {h.title for h in IndexReader(root).search(SearchRequest(q=q, size=100)).hits}
+
+
+def test_full_build_indexes_every_live_document(archive_path, tmp_path):
+    report = build_index(archive_path, tmp_path / "ix")
+    assert report.full and report.added == len(DOCS) and report.documents == len(DOCS)
+    meta = store.read_meta(store.current_generation(tmp_path / "ix"))
+    assert meta["archive_seq"] == Archive(archive_path).max_seq()
+
+
+def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path):
+    root = tmp_path / "ix"
+    build_index(archive_path, root)
+    generation = store.current_generation(root)
+    with Archive(archive_path) as archive:
+        archive.upsert(make_doc("http://example.gov.cn/new.html", "新增的生态环境通知", "内容全新"))
+        changed = DOCS[2]
+        changed.body = changed.body + "补充说明：湿地保护。"
+        archive.upsert(changed)
+        archive.mark_gone(DOCS[3].url)
+    report = build_index(archive_path, root)
+    assert not report.full
+    assert (report.added, report.deleted, report.documents) == (2, 1, len(DOCS))
+    assert store.current_generation(root) == generation  # updated in place
+    assert titles(root, "生态环境") == {"新增的生态环境通知"}
+    assert titles(root, "湿地保护") == {DOCS[2].title}
+    assert titles(root, "部门预算") == set()
+    assert build_index(archive_path, root).added == 0  # nothing new
+
+
+def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp_path):
+    root = tmp_path / "ix"
+    first = build_index(archive_path, root).generation
+    reader = IndexReader(root)
+    assert reader.doc_count() == len(DOCS)
+    second = build_index(archive_path, root, full=True).generation
+    third = build_index(archive_path, root, full=True).generation
+    assert len({first, second, third}) == 3
+    assert sorted(p.name for p in root.glob("gen-*")) == [second, third]
+    assert reader.doc_count() == len(DOCS)  # the reader follows CURRENT without a restart
+
+
+def test_a_changed_analyzer_version_forces_a_full_rebuild(archive_path, tmp_path):
+    root = tmp_path / "ix"
+    build_index(archive_path, root)
+    generation = store.current_generation(root)
+    meta = store.read_meta(generation)
+    store.write_meta(generation, dict(meta, analyzer_version="old"))
+    assert build_index(archive_path, root).full
+
+
+def test_one_writer_at_a_time(archive_path, tmp_path):
+    root = tmp_path / "ix"
+    with store.write_lock(root):
+        with pytest.raises(store.IndexBusy):
+            build_index(archive_path, root)
+
+
+def test_reader_without_index_raises_no_index(tmp_path):
+    with pytest.raises(store.NoIndex):
+        IndexReader(tmp_path / "none").doc_count()
+
+
+KILL_SCRIPT = """
+import sys
+from indexer.build import build_index
+build_index(sys.argv[1], sys.argv[2], full=True)
+"""
+
+
+def test_a_killed_full_rebuild_leaves_the_live_index_intact(tmp_path):
+    docs = [make_doc(f"http://example.gov.cn/{i}.html", f"文件{i}", "政府信息公开。" * 400)
+            for i in range(400)]
+    archive = fill_archive(tmp_path / "a.sqlite3", docs)
+    root = tmp_path / "ix"
+    build_index(archive, root)
+    live = store.current_generation(root)
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(archive), str(root)],
+                            env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    deadline = time.monotonic() + 60
+    while len(list(root.glob("gen-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until the rebuild has started its new generation
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the rebuild ended before it could be killed"
+    assert store.current_generation(root) == live
+    assert IndexReader(root).doc_count() == 400
+    report = build_index(archive, root, full=True)  # the lock died with the process
+    assert report.documents == 400
+    assert json.loads((store.current_generation(root) / store.META_FILE).read_text())
+    assert whoosh_index.exists_in(store.current_generation(root))

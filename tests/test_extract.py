@@ -1,0 +1,95 @@
+from pathlib import Path
+
+import pytest
+
+from crawler.classify import classify
+from crawler.dates import date_from_url, parse_date
+from crawler.extract import extract
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_hanweb_detail_uses_metas_and_the_body_fence():
+    doc = extract(page("hanweb_detail.html"), "http://swt.example.gov.cn/art/2013/2/28/art_1_1.html")
+    assert doc.title == "云江省商务厅2012年政府信息公开工作年度报告"
+    assert doc.pub_date == "2013-02-28"  # PubDate meta, not the Maketime meta
+    assert doc.publisher == "云江省商务厅办公室"
+    assert doc.body.startswith("2012年，在政务公开工作领导小组的指导下")
+    assert "主动公开 | 64" in doc.body  # table cells kept apart
+    for noise in ("不应出现", "分享到", "打印", "关闭", "上一篇", "Produced By", "color:red"):
+        assert noise not in doc.body
+
+
+def test_trs_detail_reads_the_metadata_table_by_labels():
+    doc = extract(page("trs_detail.html"), "http://www.example.gov.cn/zwgk/201909/t20190918_1.html")
+    assert doc.title == "关于做好2019年度政府信息公开工作年度报告编制工作的通知"
+    assert doc.pub_date == "2019-09-18"
+    assert doc.written_date == "2019-09-12"
+    assert doc.publisher == "云江省人民政府办公厅"
+    assert doc.doc_number == "云政办函〔2019〕60号"
+    assert doc.index_number == "000014349/2019-00222"
+    assert doc.category == "综合政务\\政务公开"
+    assert "TRS_Editor" not in doc.body and "宋体" not in doc.body
+    assert "年度报告按照新格式编写" in doc.body
+    assert "2023" not in doc.pub_date  # not the 页面生成时间 meta
+
+
+def test_list_pages_are_not_documents():
+    assert extract(page("list_page.html"), "http://www.example.gov.cn/tzgg/index.html") is None
+
+
+def test_generic_fallback_for_pages_without_cms_markers():
+    doc = extract(page("plain_detail.html"), "http://bhx.example.gov.cn/zwgk/2011/0315/1.html")
+    assert doc is not None
+    assert doc.title == "白河县城关镇2010年政府信息公开工作年度报告"
+    assert doc.pub_date == "2011-03-15"
+    assert doc.publisher == "城关镇人民政府"
+    assert "主动公开政府信息86条" in doc.body
+    assert "关于我们" not in doc.body and "办事服务" not in doc.body
+
+
+def test_broken_html_does_not_raise():
+    assert extract("<html><body><div id='zoom'><p>残缺的页面<table><tr><td>1", "http://x/1.html") \
+        is not None
+    assert extract("", "http://x/2.html") is None
+    assert extract("\x00\xff垃圾", "http://x/3.html") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("发布日期：2013-02-28 14:02", "2013-02-28"),
+    ("2018年12月21日", "2018-12-21"),
+    ("2019.09.18", "2019-09-18"),
+    ("2007-08-20-23:59:59", "2007-08-20"),
+    ("2019年2月30日 然后 2019年3月1日", "2019-03-01"),
+    ("没有日期", ""),
+])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("http://x.gov.cn/xxgk/201909/t20190918_693227.shtml", "2019-09-18"),
+    ("http://x.gov.cn/art/2016/11/22/art_1621004_30332664.html", "2016-11-22"),
+    ("http://x.gov.cn/zhengce/2018-12/29/content_1.htm", "2018-12-29"),
+    ("http://x.gov.cn/info/1006/527700.htm", ""),
+])
+def test_date_from_url(url, expected):
+    assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("云江省教育厅2023年政府信息公开工作年度报告", ("annual_report", 2023)),
+    ("云江省教育厅2018年度政府信息公开工作年度报告", ("annual_report", 2018)),
+    ("2010年度政府信息公開年度報告", ("annual_report", 2010)),
+    ("云江省教育厅2023年度政府网站工作年度报表", ("other", None)),
+    ("《2021年云江省人力资源和社会保障事业发展统计年报》", ("other", None)),
+    ("云江省商务厅2023年部门预算", ("budget", None)),
+    ("云江省商务厅政府信息公开指南", ("guide", None)),
+    ("关于做好营商环境优化工作的通知", ("notice", None)),
+])
+def test_classify(title, expected):
+    assert classify(title) == expected

@@ -1,0 +1,109 @@
+import re
+
+import pytest
+
+from crawler.archive import Archive
+from indexer.build import build_index
+from search_web import create_app
+from tests.conftest import DOCS, make_doc
+
+HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_year", "score",
+            "snippet"}
+
+
+def test_api_search_shape(client):
+    data = client.get("/api/search?q=政府信息公开&size=2").get_json()
+    assert set(data) == {"query", "total", "page", "size", "took_ms", "hits", "facets"}
+    assert (data["query"], data["page"], data["size"]) == ("政府信息公开", 1, 2)
+    assert data["total"] >= 2 and len(data["hits"]) == 2
+    assert all(set(hit) == HIT_KEYS for hit in data["hits"])
+    assert set(data["facets"]) == {"publisher", "year", "doc_type"}
+    assert all(set(v) == {"value", "count"} for f in data["facets"].values() for v in f)
+    assert "<mark>" in data["hits"][0]["snippet"]
+
+
+def test_api_filters(client):
+    data = client.get("/api/search?q=&type=annual_report&year=2022&publisher=云江省教育厅").get_json()
+    assert [h["url"] for h in data["hits"]] == [DOCS[1].url]
+
+
+@pytest.mark.parametrize("query", [
+    "page=-1", "page=0", "size=100000", "from=yesterday", "to=2020-02-30", "sort=best",
+    "type=x", "year=abc", "q=" + "长" * 2000, "page=1e3",
+])
+def test_api_bad_parameters_give_400_json(client, query):
+    response = client.get("/api/search?" + query)
+    assert response.status_code == 400
+    data = response.get_json()
+    assert data["ok"] is False and data["status"] == 400 and data["error"]
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "- -", "？？？", "()[]{}", "*:*", "title:x", "AND OR"])
+def test_api_odd_queries_are_not_errors(client, q):
+    assert client.get("/api/search", query_string={"q": q}).status_code == 200
+
+
+def test_api_doc_and_not_found(client):
+    hit = client.get("/api/search?q=营商环境").get_json()["hits"][0]
+    doc = client.get(f"/api/doc/{hit['id']}").get_json()
+    assert doc["title"] == hit["title"] and doc["doc_number"] == "青政发〔2020〕12号"
+    assert "营商环境优化" in doc["body"]
+    missing = client.get("/api/doc/nope")
+    assert missing.status_code == 404
+    assert missing.get_json() == {"ok": False, "error": "no document with id 'nope'", "status": 404}
+    unknown = client.get("/api/nothing")
+    assert unknown.status_code == 404 and unknown.get_json()["ok"] is False
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"ok": True, "documents": len(DOCS)}
+
+
+def test_no_index_is_a_503_not_a_500(tmp_path):
+    client = create_app({"INDEX_ROOT": str(tmp_path / "none")}).test_client()
+    response = client.get("/api/search?q=公开")
+    assert response.status_code == 503 and response.get_json()["status"] == 503
+    assert client.get("/").status_code == 503
+
+
+def test_html_pages(client):
+    home = client.get("/").get_data(as_text=True)
+    assert "政府信息公开检索" in home and f"共收录 {len(DOCS)} 份文件" in home
+    page = client.get("/search?q=公务接待费").get_data(as_text=True)
+    assert "<mark>公务接待费</mark>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert 'data-facet="publisher"' in page
+
+
+def test_html_and_json_agree(client):
+    for q in ("政府信息公开", '"人民共和国"', "年度报告 -预算"):
+        data = client.get("/api/search", query_string={"q": q}).get_json()
+        page = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+        total = re.search(r'class="total">(\d+)<', page).group(1)
+        assert int(total) == data["total"], q
+        for hit in data["hits"]:
+            assert f'/doc/{hit["id"]}' in page
+
+
+def test_html_bad_parameter_is_a_400_page(client):
+    response = client.get("/search?page=-1")
+    assert response.status_code == 400
+    assert "检索参数有误" in response.get_data(as_text=True)
+
+
+def test_doc_page(client):
+    hit = client.get("/api/search?q=营商环境").get_json()["hits"][0]
+    page = client.get(f"/doc/{hit['id']}").get_data(as_text=True)
+    assert hit["title"] in page and "青政发〔2020〕12号" in page
+    assert client.get("/doc/none").status_code == 404
+
+
+def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_root):
+    assert client.get("/api/search?q=湿地保护").get_json()["total"] == 0
+    with Archive(archive_path) as archive:
+        archive.upsert(make_doc("http://example.gov.cn/w.html", "湿地保护条例解读", "湿地保护"))
+    build_index(archive_path, index_root)
+    assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
+    build_index(archive_path, index_root, full=True)
+    assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
+    assert client.get("/healthz").get_json()["documents"] == len(DOCS) + 1
