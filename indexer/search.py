@@ -149,10 +149,16 @@ class IndexReader:
         if getattr(local, "generation", None) != generation:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = whoosh_index.open_dir(generation, schema=build_schema()).searcher()
+            local.index = whoosh_index.open_dir(generation, schema=build_schema())
             local.generation = generation
-        else:
-            local.searcher = local.searcher.refresh()
+            local.searcher = None
+        latest = local.index.latest_generation()
+        if local.searcher is None or local.searcher.reader().generation() != latest:
+            # Not Searcher.refresh(): it reuses segment readers whose deletions changed,
+            # so documents deleted by an incremental update would still be found.
+            if local.searcher is not None:
+                local.searcher.close()
+            local.searcher = local.index.searcher()
         return local.searcher
 
     def doc_count(self) -> int:

@@ -46,6 +46,19 @@ def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path
     assert build_index(archive_path, root).added == 0  # nothing new
 
 
+def test_a_running_reader_stops_finding_deleted_documents(archive_path, tmp_path):
+    root = tmp_path / "ix"
+    build_index(archive_path, root)
+    reader = IndexReader(root)
+    assert titles(root, "部门预算") == {DOCS[3].title}
+    assert reader.search(SearchRequest(q="部门预算")).total == 1
+    with Archive(archive_path) as archive:
+        archive.mark_gone(DOCS[3].url)
+    build_index(archive_path, root)
+    assert reader.search(SearchRequest(q="部门预算")).total == 0
+    assert reader.doc_count() == len(DOCS) - 1
+
+
 def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp_path):
     root = tmp_path / "ix"
     first = build_index(archive_path, root).generation

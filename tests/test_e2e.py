@@ -1,0 +1,117 @@
+"""Crawl a generated site over real HTTP on localhost, index it, query the app."""
+
+import json
+import shutil
+from http.server import SimpleHTTPRequestHandler
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.archive import Archive
+from gongkai.cli import cli
+from gongkai.samplesite.serve import serve_directory
+from indexer.analysis import normalize
+from search_web import create_app
+
+BROKEN = "/swt/tzgg/index.html"  # a list page that always answers 500
+
+
+class FlakyHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == BROKEN:
+            self.send_error(500, "server error")
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def site(tmp_path, sample_site):
+    root = tmp_path / "site"
+    shutil.copytree(sample_site[0], root)
+    server = serve_directory(root, handler=FlakyHandler)
+    yield root, sample_site[1], f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def config_file(tmp_path, site):
+    path = tmp_path / "gongkai.toml"
+    path.write_text(f'data_dir = "data"\n[crawl]\ndelay = 0\nretries = 1\n'
+                    f'[[sources]]\nname = "sample"\nstart_urls = ["{site[2]}/"]\n'
+                    f'allowed_domains = ["127.0.0.1"]\n', encoding="utf-8")
+    return path
+
+
+def gongkai(config_file, *args):
+    result = CliRunner().invoke(cli, ["--config", str(config_file), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def archive_rows(tmp_path):
+    with Archive(tmp_path / "data" / "archive.sqlite3") as archive:
+        return {row["url"]: row for row in archive.changes_since(0)}
+
+
+def test_crawl_index_search_recrawl(tmp_path, site, config_file):
+    root, pages, base = site
+    out = gongkai(config_file, "crawl")
+    expected = {base + p for p, d in pages.items() if d.column != "tzgg" or p.count("/") > 0}
+    rows = archive_rows(tmp_path)
+    reachable = {u for u in expected if pages[u[len(base):]].column != "tzgg"}
+    assert reachable <= set(rows)  # every document reachable past the broken list page
+    assert set(rows) <= expected  # and nothing that is not a document
+    assert "http_500" in out
+
+    for url, row in rows.items():
+        doc = pages[url[len(base):]]
+        assert row["title"] == doc.title
+        assert row["pub_date"] == doc.pub_date.isoformat()
+        assert row["publisher"] == doc.publisher
+        assert row["index_number"] == doc.index_number
+        assert row["doc_number"] == doc.doc_number
+        assert row["doc_type"] == doc.doc_type
+
+    assert "full rebuild" in gongkai(config_file, "index")
+    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index")}).test_client()
+    data = client.get("/api/search?q=依申请公开&size=5").get_json()
+    assert data["total"] > 0 and "<mark>依申请公开</mark>" in data["hits"][0]["snippet"]
+
+    phrase = "不予公开 3.危及"
+    want = {u for u, r in rows.items()
+            if normalize(phrase) in normalize(r["title"] + "\n" + r["body"])}
+    got = client.get("/api/search", query_string={"q": f'"{phrase}"', "size": 100}).get_json()
+    assert want and {h["url"] for h in got["hits"]} == want
+
+    # a second crawl stores nothing new
+    out = gongkai(config_file, "crawl")
+    assert f"0 new, 0 updated, {len(rows)} unchanged" in out
+
+    # one page changes, one disappears
+    changed_url, gone_url = sorted(rows)[:2]
+    changed = root / changed_url[len(base) + 1:]
+    changed.write_text(changed.read_text(encoding="utf-8").replace(
+        "<meta name=\"ContentEnd\">", "<p>补充说明：湿地保护专项行动。</p><meta name=\"ContentEnd\">"),
+        encoding="utf-8")
+    (root / gone_url[len(base) + 1:]).unlink()
+    out = gongkai(config_file, "refresh")
+    assert "0 new, 1 updated" in out and "1 gone" in out
+    assert "1 removed" in out
+    data = client.get("/api/search?q=湿地保护").get_json()
+    assert [h["url"] for h in data["hits"]] == [changed_url]
+    assert gone_url not in {h["url"] for h in client.get(
+        "/api/search", query_string={"q": rows[gone_url]["title"], "size": 100}).get_json()["hits"]}
+
+
+def test_search_command_json_matches_the_api(tmp_path, site, config_file):
+    gongkai(config_file, "crawl")
+    gongkai(config_file, "index")
+    printed = json.loads(gongkai(config_file, "search", "行政复议", "--json", "--size", "3"))
+    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index")}).test_client()
+    api = client.get("/api/search?q=行政复议&size=3").get_json()
+    printed.pop("took_ms"), api.pop("took_ms")
+    assert printed == api
