@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -110,20 +111,27 @@ def query_words(text: str) -> list[str]:
     return [tok for tok in rjieba.cut(normalize(text), False) if _is_word(tok)]
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def ngrams(text: str) -> set[str]:
-    """Return the distinct character unigrams and bigrams of normalized text (spaces split runs)."""
-    norm = normalize(text)
-    grams = set(norm)
-    grams.update(norm[i : i + 2] for i in range(len(norm) - 1))
-    return {g for g in grams if " " not in g and _is_word(g)}
+    """Return the distinct character unigrams and bigrams of the word runs of normalized text.
+
+    Punctuation and spaces split runs, so no n-gram holds one; phrase verification on the text
+    makes phrases with punctuation exact.
+    """
+    grams: set[str] = set()
+    for run in _NON_WORD.split(normalize(text)):
+        grams.update(run)
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
 
 
 def phrase_ngrams(phrase: str) -> list[str]:
     """Return the n-gram terms a document must hold to contain the normalized phrase."""
-    norm = normalize(phrase)
-    grams = {norm[i : i + 2] for i in range(len(norm) - 1)}
-    grams = {g for g in grams if " " not in g and _is_word(g)}
-    return sorted(grams or {ch for ch in norm if _is_word(ch)})
+    runs = [run for run in _NON_WORD.split(normalize(phrase)) if run]
+    grams = {run[i : i + 2] for run in runs for i in range(len(run) - 1)}
+    return sorted(grams or {ch for run in runs for ch in run})
 
 
 def normalize_id(value: str) -> str:

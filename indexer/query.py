@@ -44,10 +44,12 @@ class ParsedQuery:
         """Whether n-gram matches must be confirmed on the stored text (phrases over 2 chars)."""
         return bool(self.excluded_phrases) or any(len(p) > 2 for p in self.phrases)
 
-    def accepts(self, text: str) -> bool:
-        """Whether normalized text holds every phrase and none of the excluded phrases."""
-        return (all(normalize(p) in text for p in self.phrases)
-                and not any(normalize(p) in text for p in self.excluded_phrases))
+    def acceptor(self):
+        """Return a test on normalized UTF-8 text: every phrase in it and no excluded phrase."""
+        wanted = [normalize(p).encode("utf-8") for p in self.phrases]
+        unwanted = [normalize(p).encode("utf-8") for p in self.excluded_phrases]
+        return lambda text: (all(w in text for w in wanted)
+                             and not any(u in text for u in unwanted))
 
 
 def parse(text: str) -> ParsedQuery:
@@ -80,8 +82,6 @@ def _word_query(chunk: str) -> wq.Query | None:
     if not terms:
         return None
     text = wq.And([wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in terms])
-    if len(terms) > 1:  # adjacent words rank above scattered ones
-        text = wq.AndMaybe(text, wq.Phrase("body", terms, slop=1, boost=2.0))
     if _ID_LIKE.search(chunk):
         ident = normalize_id(chunk)
         return wq.Or([wq.Term("doc_number", ident, boost=10.0),

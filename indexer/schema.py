@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from whoosh import fields, formats
+from whoosh import columns, fields, formats
 
 from indexer import analysis
 
@@ -38,8 +38,10 @@ class NgramField(fields.FieldType):
     """Distinct character unigrams and bigrams, no positions: candidates for exact substrings."""
 
     def __init__(self):
+        # scorable only so Whoosh keeps a length column: for a field without one, its codec
+        # stats the disk once per posting while writing a segment (whoosh3 _cached_reader).
         super().__init__(format=formats.Existence(), analyzer=analysis.NgramTokenizer(),
-                         scorable=False, stored=False)
+                         scorable=True, stored=False)
 
     def index(self, value, **kwargs):
         """Yield one posting per distinct n-gram."""
@@ -55,6 +57,8 @@ def build_schema() -> fields.Schema:
         title=WordField(field_boost=TITLE_BOOST),
         body=WordField(),
         exact=NgramField(),
+        # normalized title + body as UTF-8: exact phrase checks read it by offset, no unpickling
+        exact_text=fields.COLUMN(columns.VarBytesColumn()),
         publisher=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True),
         site=fields.ID(stored=True),

@@ -17,7 +17,6 @@ from whoosh.reading import TermNotFound
 from indexer import query as uq
 from indexer import snippets, store
 from indexer.analysis import normalize
-from indexer.build import exact_text
 from indexer.schema import build_schema
 
 MAX_PAGE = 1000
@@ -193,11 +192,10 @@ def _verified(searcher, parsed: uq.ParsedQuery, q: wq.Query, filt):
     """Narrow the filter to the documents whose text really holds the quoted phrases."""
     if not parsed.needs_verification():
         return filt
-    allowed = set()
-    for docnum in searcher.docs_for_query(wq.And([q, filt]) if filt is not None else q):
-        stored = searcher.stored_fields(docnum)
-        if parsed.accepts(normalize(exact_text(stored["title"], stored["body"]))):
-            allowed.add(docnum)
+    accepts = parsed.acceptor()
+    texts = searcher.reader().column_reader("exact_text")
+    candidates = searcher.docs_for_query(wq.And([q, filt]) if filt is not None else q)
+    allowed = {docnum for docnum in candidates if accepts(texts[docnum])}
     return allowed or {-1}  # Whoosh reads an empty filter as "no filter"; -1 matches nothing
 
 
@@ -215,10 +213,10 @@ def run_search(searcher, req: SearchRequest) -> SearchResult:
                 if browse or req.sort == "date" else None)
     groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
     results = searcher.search(q, limit=req.page * req.size, filter=filt, sortedby=sortedby,
-                              groupedby=groupedby, terms=True)
-    terms = uq.highlight_terms(parsed)
+                              groupedby=groupedby)
     page_hits = results[(req.page - 1) * req.size:req.page * req.size]
-    hits = [_hit(searcher, hit, parsed, terms, ranked=sortedby is None) for hit in page_hits]
+    spans = _word_spans(searcher, [h.docnum for h in page_hits], uq.highlight_terms(parsed))
+    hits = [_hit(h, spans[h.docnum], parsed, ranked=sortedby is None) for h in page_hits]
     facets = {name: _facet(results.groups(name)) for name in FACETS}
     return SearchResult(query=req.q, total=len(results), page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -230,28 +228,34 @@ def _facet(groups: dict) -> list[FacetValue]:
     return sorted(values, key=lambda f: (-f.count, str(f.value)))
 
 
-def _spans(searcher, docnum: int, field_name: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Character spans of the given words in one document, from stored postings offsets."""
-    spans = []
+def _word_spans(searcher, docnums: list[int], terms: list[str]) -> dict[int, list]:
+    """Character spans of the words in each document's body, from stored postings offsets.
+
+    One pass per term over the sorted documents: postings cursors only move forward.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
     for term in terms:
         try:
-            matcher = searcher.postings(field_name, term)
+            matcher = searcher.postings("body", term)
         except TermNotFound:
             continue
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            spans.extend((s, e) for _, s, e in matcher.value_as("characters"))
+        for docnum in sorted(docnums):
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                spans[docnum].extend((s, e) for _, s, e in matcher.value_as("characters"))
     return spans
 
 
-def _hit(searcher, hit, parsed: uq.ParsedQuery, terms: list[str], ranked: bool) -> Hit:
+def _hit(hit, spans: list[tuple[int, int]], parsed: uq.ParsedQuery, ranked: bool) -> Hit:
     stored = hit.fields()
     body = stored.get("body", "")
-    spans = _spans(searcher, hit.docnum, "body", terms)
     if parsed.phrases:
         norm = normalize(body)
         for phrase in parsed.phrases:
-            spans.extend(snippets.find_all(norm, normalize(phrase)))
+            spans = spans + snippets.find_all(norm, normalize(phrase))
     return Hit(id=stored["id"], url=stored["url"], title=stored.get("title", ""),
                publisher=stored.get("publisher", ""), pub_date=stored.get("pub_date_text", ""),
                doc_type=stored.get("doc_type", "other"), report_year=stored.get("report_year"),

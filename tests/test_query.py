@@ -47,6 +47,7 @@ def test_document_number_query_also_searches_id_fields():
 def test_phrase_verification_rules():
     parsed = query.parse('"信息公开" -"预算"')
     assert parsed.needs_verification()
-    assert parsed.accepts("政府信息公开条例")
-    assert not parsed.accepts("信息公开 预算")
+    accepts = parsed.acceptor()
+    assert accepts("政府信息公开条例".encode())
+    assert not accepts("信息公开 预算".encode())
     assert not query.parse('"公开"').needs_verification()
