@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from scrapy.exceptions import DropItem
-
 from crawler.archive import Archive, Document
-
-
-class RequireTextPipeline:
-    """Drop documents without a title or body text: nothing to search."""
-
-    def process_item(self, item, spider=None):
-        if isinstance(item, Document) and not (item.title.strip() and item.body.strip()):
-            raise DropItem(f"empty title or body: {item.url}")
-        return item
 
 
 class ArchivePipeline:

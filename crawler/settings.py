@@ -27,7 +27,6 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
         "LOG_LEVEL": log_level,
         "LOG_INSTALL_ROOT_HANDLER": True,
         "ITEM_PIPELINES": {
-            "crawler.pipelines.RequireTextPipeline": 100,
             "crawler.pipelines.ArchivePipeline": 800,
         },
     }

@@ -14,6 +14,8 @@ from typing import Any
 
 from croniter import croniter
 
+from crawler.adapters import ADAPTERS
+
 
 class ConfigError(Exception):
     """A configuration file or environment value that cannot be used."""
@@ -130,6 +132,8 @@ def _sources(raw: Any, fname: str) -> list[dict]:
                                                not all(isinstance(v, str) for v in value)):
                 raise ConfigError(f"{where}: {key}: expected "
                                   f"{'a list of strings' if kind is list else 'a string'}")
+        if src.get("platform", "generic") not in ADAPTERS:
+            raise ConfigError(f"{where}: platform: must be one of {', '.join(ADAPTERS)}")
         if not src.get("name") or not src.get("start_urls"):
             raise ConfigError(f"{where}: needs a name and at least one start_urls entry")
         if src["name"] in names:

@@ -10,10 +10,12 @@ A full rebuild writes a new generation and swaps CURRENT; readers notice on thei
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import shutil
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,14 +83,31 @@ def write_meta(generation: Path, meta: dict) -> None:
 
 @contextmanager
 def write_lock(root: Path):
-    """Hold the index write lock, or raise IndexBusy at once."""
+    """Hold the index write lock, or raise IndexBusy at once.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process only, so the writer
+    processes a full rebuild forks do not keep holding it if this process is killed.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "WRITE.lock", "w") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
             raise IndexBusy(f"another process is writing the index in {root}") from exc
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+
+
+def _die_with_parent() -> None:
+    """In a forked child: ask Linux to kill this process when its parent dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: children may outlive a killed parent
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+# Whoosh's multi-process writer forks its workers; a killed indexer takes them along.
+os.register_at_fork(after_in_child=_die_with_parent)

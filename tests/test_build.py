@@ -80,11 +80,28 @@ def test_a_changed_analyzer_version_forces_a_full_rebuild(archive_path, tmp_path
     assert build_index(archive_path, root).full
 
 
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from indexer import store
+with store.write_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
 def test_one_writer_at_a_time(archive_path, tmp_path):
     root = tmp_path / "ix"
-    with store.write_lock(root):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(root)], text=True,
+                              stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    try:
+        assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(store.IndexBusy):
             build_index(archive_path, root)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert build_index(archive_path, root).documents == len(DOCS)  # free once the holder died
 
 
 def test_reader_without_index_raises_no_index(tmp_path):

@@ -46,6 +46,8 @@ def test_file_values_then_env_overrides(tmp_path):
     ("[[sources]]\nname = \"a\"\nstart_urls = [\"http://a/\"]\nspeed = 2\n", "unknown key 'speed'"),
     ("[[sources]]\nname = \"a\"\nstart_urls = [\"http://a/\"]\n[[sources]]\nname = \"a\"\n"
      "start_urls = [\"http://b/\"]\n", "duplicate source name"),
+    ("[[sources]]\nname = \"a\"\nstart_urls = [\"http://a/\"]\nplatform = \"wordpress\"\n",
+     "platform: must be one of generic"),
     ("[crawl\n", "not valid TOML"),
 ])
 def test_errors_name_the_file_and_key(tmp_path, text, message):

@@ -8,6 +8,7 @@ Column lists page through `index.html`, `index_1.html`, … with 下一页/尾�
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -17,6 +18,9 @@ SITE_NAME = "云江省政府信息公开平台"
 COLUMNS = {"ndbg": "政府信息公开年度报告", "gkzn": "政府信息公开指南", "czzj": "财政预决算",
            "tzgg": "通知公告"}
 PER_PAGE = 10
+ADMIN_PAGE = SampleDoc(slug="admin", title="内部管理通知（不应被抓取）", body_html="<p>robots.txt 禁止抓取本页。</p>",
+                       publisher="网站管理员", pub_date=dt.date(2024, 1, 1), doc_type="notice",
+                       column="tzgg", index_number="")
 _E = html.escape
 
 
@@ -37,7 +41,8 @@ def _page(title: str, head: str, body: str) -> str:
             ' | <a href="http://www.gov.cn/">中国政府网</a></div>\n'
             f"{body}\n"
             '<div class="footer">主办单位：云江省人民政府办公厅 '
-            '<a href="mailto:web@example.org">联系我们</a> <a href="/sitemap.html">网站地图</a>'
+            '<a href="mailto:web@example.org">联系我们</a> <a href="/sitemap.html">网站地图</a> '
+            '<a href="/admin/notice.html">内部管理</a>'
             "</div>\n</body></html>\n")
 
 
@@ -122,6 +127,7 @@ def write_site(docs: list[SampleDoc], root: str | Path) -> dict[str, SampleDoc]:
     _write(root / "about.html", _page(f"关于本站_{SITE_NAME}", "",
                                       "<p>本站为政府信息公开示例网站，内容为示例文本。</p>"))
     _write(root / "sitemap.html", _page(f"网站地图_{SITE_NAME}", "", f"<ul>{links}</ul>"))
+    _write(root / "admin" / "notice.html", render_detail(ADMIN_PAGE))  # robots.txt forbids it
     _write(root / "robots.txt", "User-agent: *\nDisallow: /admin/\n")
     _write(root / "style.css", "body{font-family:sans-serif} .footer{color:#666}\n")
     return paths
