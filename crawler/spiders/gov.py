@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -66,8 +67,12 @@ class GovSpider(scrapy.Spider):
 
     def on_error(self, failure):
         """Count a failed request by kind; the crawl goes on."""
-        if failure.check(HttpError):
+        if failure.check(HttpError):  # before IgnoreRequest, its base class
             kind = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):  # robots.txt forbids it: policy, not a failure
+            self.crawler.stats.inc_value("gongkai/skipped/robots")
+            self.logger.info("skipped (robots.txt): %s", failure.request.url)
+            return
         elif failure.check(DNSLookupError):
             kind = "dns"
         elif failure.check(TimeoutError, TCPTimedOutError):
