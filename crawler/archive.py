@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     gone INTEGER NOT NULL DEFAULT 0,
     errors INTEGER NOT NULL DEFAULT 0,
     error_detail TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL DEFAULT 'running'
+    status TEXT NOT NULL DEFAULT 'running',
+    attachments INTEGER NOT NULL DEFAULT 0,
+    blocked_hosts TEXT NOT NULL DEFAULT '{}'
 );
 """
 
@@ -106,6 +108,15 @@ class Archive:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add the columns that archives written by earlier versions lack."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(crawl_runs)")}
+        for column, ddl in (("attachments", "INTEGER NOT NULL DEFAULT 0"),
+                            ("blocked_hosts", "TEXT NOT NULL DEFAULT '{}'")):
+            if column not in have:
+                self.db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {column} {ddl}")
 
     def close(self) -> None:
         """Close the connection."""
@@ -195,14 +206,17 @@ class Archive:
                               (source, time.time()))
         return cur.lastrowid
 
-    def finish_run(self, run_id: int, counts: dict, errors: dict, status: str) -> None:
-        """Record the end of a crawl run with its counts and errors by kind."""
+    def finish_run(self, run_id: int, counts: dict, errors: dict, status: str,
+                   blocked: dict | None = None) -> None:
+        """Record the end of a crawl run: counts, errors by kind, hosts behind bot walls."""
         self.db.execute(
             "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
-            "unchanged = ?, gone = ?, errors = ?, error_detail = ?, status = ? WHERE id = ?",
+            "unchanged = ?, gone = ?, attachments = ?, errors = ?, error_detail = ?, "
+            "blocked_hosts = ?, status = ? WHERE id = ?",
             (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
-             counts.get("unchanged", 0), counts.get("gone", 0), sum(errors.values()),
-             json.dumps(errors, ensure_ascii=False), status, run_id))
+             counts.get("unchanged", 0), counts.get("gone", 0), counts.get("attachments", 0),
+             sum(errors.values()), json.dumps(errors, ensure_ascii=False),
+             json.dumps(blocked or {}, ensure_ascii=False), status, run_id))
 
     def runs(self, limit: int = 20) -> list[dict]:
         """Return the most recent crawl runs, newest first."""

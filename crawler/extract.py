@@ -190,9 +190,9 @@ def extract(html: str, url: str) -> Extracted | None:
                      or "发布日期" in inline or "发布时间" in inline)
     if node is None and is_detail:
         node = _fallback_body(soup)
-    if not is_detail or node is None:
+    if not is_detail:
         return None
-    body = element_text(node)
+    body = element_text(node) if node is not None else ""  # e.g. a page that only links a PDF
     pub_date = (parse_date(metas.get("pubdate") or metas.get("publishdate")
                            or metas.get("firstpublishedtime") or "")
                 or parse_date(table.get("pub_date", ""))

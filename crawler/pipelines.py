@@ -32,10 +32,15 @@ class ArchivePipeline:
 
     def close_spider(self, spider=None):
         stats = self.crawler.stats.get_stats()
-        counts = {k: stats.get(f"gongkai/{k}", 0) for k in ("new", "updated", "unchanged", "gone")}
+        counts = {k: stats.get(f"gongkai/{k}", 0)
+                  for k in ("new", "updated", "unchanged", "gone", "attachments")}
         counts["pages"] = stats.get("downloader/response_count", 0)
-        errors = {k.removeprefix("gongkai/errors/"): v for k, v in stats.items()
-                  if k.startswith("gongkai/errors/")}
+        errors = _prefixed(stats, "gongkai/errors/")
+        blocked = _prefixed(stats, "gongkai/blocked/")
         status = "finished" if stats.get("finish_reason", "finished") == "finished" else "stopped"
-        self.archive.finish_run(self.run_id, counts, errors, status)
+        self.archive.finish_run(self.run_id, counts, errors, status, blocked)
         self.archive.close()
+
+
+def _prefixed(stats: dict, prefix: str) -> dict:
+    return {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}

@@ -26,6 +26,12 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "LOG_INSTALL_ROOT_HANDLER": True,
+        "DOWNLOADER_MIDDLEWARES": {
+            # process_response runs from high numbers to low: after redirects (600) and
+            # decompression (590), before retries (550)
+            "crawler.middlewares.BotWallMiddleware": 585,
+            "crawler.middlewares.EncodingMiddleware": 580,
+        },
         "ITEM_PIPELINES": {
             "crawler.pipelines.ArchivePipeline": 800,
         },

@@ -11,12 +11,13 @@ import click
 
 from gongkai import refresh as pipeline
 from gongkai.config import ConfigError, load_config
+from gongkai.inspect import InspectError
 from indexer.search import IndexReader, SearchError, SearchRequest
 from indexer.store import IndexBusy, NoIndex
 
 log = logging.getLogger("gongkai")
 DEFAULT_CONFIG = "gongkai.toml"
-FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, SearchError)
+FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, SearchError, InspectError)
 
 
 class _Group(click.Group):
@@ -52,11 +53,13 @@ def _config(ctx):
 
 def _print_crawl(report) -> None:
     for run in report.runs:
-        errors = json.loads(run["error_detail"]) if run["error_detail"] else {}
+        errors = json.loads(run["error_detail"] or "{}")
         detail = ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"
         click.echo(f"crawl {run['source']}: {run['pages']} pages, {run['new']} new, "
-                   f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone; "
-                   f"errors: {detail} ({run['status']})")
+                   f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone, "
+                   f"{run['attachments']} attachments; errors: {detail} ({run['status']})")
+        for host, reason in sorted(json.loads(run["blocked_hosts"] or "{}").items()):
+            click.echo(f"  blocked: {host} ({reason}); skipped for the rest of the run")
     click.echo(f"crawl took {report.seconds:.1f}s")
 
 
@@ -134,6 +137,16 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
     click.echo(f"{result.total} results ({result.took_ms} ms)")
     for n, hit in enumerate(result.hits, start=(page - 1) * size + 1):
         click.echo(f"{n:3}. {hit.title}  [{hit.publisher} {hit.pub_date}]\n     {hit.url}")
+
+
+@cli.command("extract")
+@click.argument("target")
+@click.option("--url", default="", help="The page's URL, for a saved file (dates, links).")
+def extract_cmd(target, url):
+    """Print what the crawler extracts from a page or attachment (a file or a URL) as JSON."""
+    from gongkai.inspect import inspect_target
+
+    click.echo(json.dumps(inspect_target(target, url), ensure_ascii=False, indent=1))
 
 
 @cli.command()

@@ -40,7 +40,8 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[dict]:
     return [s for s in config.sources if not names or s["name"] in names]
 
 
-def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING") -> CrawlReport:
+def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING",
+          full: bool = False) -> CrawlReport:
     """Crawl the sources in a child process (Twisted's reactor runs once per process)."""
     from crawler.run import crawl as run_crawl
 

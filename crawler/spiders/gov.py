@@ -6,14 +6,19 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.adapters import adapter_for
+from crawler import attachments
+from crawler.adapters import adapter_for, generic
 from crawler.archive import Document
 from crawler.classify import classify
-from crawler.extract import extract
+from crawler.extract import clean_text, extract
+
+# Images, styles, scripts, media and archives are never fetched; attachments are.
+_SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
 
 
 class GovSpider(scrapy.Spider):
@@ -26,8 +31,8 @@ class GovSpider(scrapy.Spider):
         super().__init__(name=f"gov:{source['name']}", **kwargs)
         self.source = source
         self.start_urls = list(source["start_urls"])
-        self.allowed_domains = list(source.get("allowed_domains") or
-                                    sorted({urlsplit(u).hostname for u in self.start_urls}))
+        self.allowed = tuple(source.get("allowed_domains") or
+                             sorted({urlsplit(u).hostname for u in self.start_urls}))
         self.platform = source.get("platform", "")
 
     async def start(self):
@@ -38,40 +43,88 @@ class GovSpider(scrapy.Spider):
         if response.status in (404, 410):
             yield {"gone": response.url}
             return
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("gongkai/skipped/not_html")
+        kind = attachments.detect(response.body, response.url,
+                                  response.headers.get("Content-Type", b"").decode("latin-1"))
+        if kind:
+            yield from self.attachment(response, kind)
             return
-        doc = self.document(response)
-        if doc is not None:
-            yield doc
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("gongkai/skipped/not_text")
+            return
+        page = self.document(response) if isinstance(response, HtmlResponse) else None
+        if page is not None and page.body:  # a page that only links a PDF is not a document,
+            yield page                       # but its title and date go to the attachment
         adapter = adapter_for(response, self.platform)
-        for url in adapter.links(response, tuple(self.allowed_domains)):
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+        for target in [*generic.links(response), *adapter.requests(response)]:
+            request = self.follow(target, page)
+            if request is not None:
+                yield request
+
+    def follow(self, target, parent: Document | None) -> scrapy.Request | None:
+        """Turn a URL or adapter request into a crawl request, or None if it is not followed."""
+        request = scrapy.Request(target) if isinstance(target, str) else target
+        url = request.url
+        if not url.startswith(("http://", "https://")):
+            return None
+        is_attachment = bool(attachments.url_extension(url))
+        path = urlsplit(url).path.lower()
+        if not is_attachment and ("." + path.rsplit(".", 1)[-1]) in _SKIP_EXTENSIONS:
+            return None
+        if not is_attachment and not generic.in_domains(url, self.allowed):
+            return None  # attachments may sit on another host (DOMAIN.md §1.8)
+        meta = dict(request.meta)
+        if is_attachment and parent is not None:  # the page linking it beats a list's summary
+            meta["parent"] = _parent_meta(parent)
+        return request.replace(callback=self.parse, errback=self.on_error, meta=meta)
 
     def document(self, response: TextResponse) -> Document | None:
-        """Extract a Document from a detail page, or None for list and navigation pages."""
+        """Extract a detail page (its body may be empty), or None for list and navigation pages."""
         extracted = extract(response.text, response.url)
-        if extracted is None or not extracted.title or not extracted.body:
+        if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
+        files = [{"name": attachments.file_name(u), "url": u, "type": attachments.url_extension(u)}
+                 for u in generic.links(response) if attachments.url_extension(u)]
         return Document(
             url=response.url,
             source=self.source["name"],
             site=urlsplit(response.url).hostname or "",
             doc_type=doc_type,
             report_year=report_year,
+            attachments=files,
             etag=response.headers.get("ETag", b"").decode("latin-1"),
             last_modified=response.headers.get("Last-Modified", b"").decode("latin-1"),
             **vars(extracted),
         )
 
+    def attachment(self, response, kind: str):
+        """Yield an attachment as a document carrying its parent page's title, date, publisher."""
+        try:
+            text = clean_text(attachments.extract_text(response.body, kind))
+        except attachments.AttachmentError as exc:
+            self.crawler.stats.inc_value("gongkai/errors/bad_attachment")
+            self.logger.warning("unreadable attachment %s: %s", response.url, exc)
+            return
+        self.crawler.stats.inc_value("gongkai/attachments")
+        parent = response.meta.get("parent") or {}
+        name = attachments.file_name(response.url)
+        title = f"{parent['title']}（附件：{name}）" if parent.get("title") else name
+        doc_type, report_year = classify(parent.get("title") or name, text)
+        yield Document(
+            url=response.url, source=self.source["name"], site=urlsplit(response.url).hostname or "",
+            title=title, body=text, publisher=parent.get("publisher", ""),
+            pub_date=parent.get("pub_date", ""), doc_type=doc_type, report_year=report_year,
+            parent_url=parent.get("url", ""),
+            etag=response.headers.get("ETag", b"").decode("latin-1"),
+            last_modified=response.headers.get("Last-Modified", b"").decode("latin-1"))
+
     def on_error(self, failure):
         """Count a failed request by kind; the crawl goes on."""
         if failure.check(HttpError):  # before IgnoreRequest, its base class
             kind = f"http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt forbids it: policy, not a failure
-            self.crawler.stats.inc_value("gongkai/skipped/robots")
-            self.logger.info("skipped (robots.txt): %s", failure.request.url)
+        elif failure.check(IgnoreRequest):  # robots.txt or a bot wall: policy, not a failure
+            self.crawler.stats.inc_value("gongkai/skipped/ignored")
+            self.logger.info("skipped: %s (%s)", failure.request.url, failure.value)
             return
         elif failure.check(DNSLookupError):
             kind = "dns"
@@ -81,3 +134,8 @@ class GovSpider(scrapy.Spider):
             kind = failure.type.__name__
         self.crawler.stats.inc_value(f"gongkai/errors/{kind}")
         self.logger.warning("request failed (%s): %s", kind, failure.request.url)
+
+
+def _parent_meta(doc: Document) -> dict:
+    return {"url": doc.url, "title": doc.title, "pub_date": doc.pub_date,
+            "publisher": doc.publisher}

@@ -1,0 +1,85 @@
+"""Downloader middlewares: page encodings and bot walls. Their order lives in crawler/settings.py."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+
+from crawler.encoding import declared_encoding, detect_encoding
+
+log = logging.getLogger(__name__)
+SMALL_PAGE = 4096  # challenge and soft-error pages are tiny
+_SOFT_404 = ("页面不存在", "页面找不到", "找不到页面", "页面已删除", "404 Not Found", "该页面不存在")
+
+
+class EncodingMiddleware:
+    """Decode pages by HTTP header, then BOM, then <meta charset>, then detection.
+
+    Scrapy does the first three (and reads GB2312/GBK as GB18030); when a page declares nothing
+    it would fall back to cp1252, which turns GBK Chinese into mojibake. Detection fixes that.
+    """
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, TextResponse) or not response.body:
+            return response
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if declared_encoding(response.body, content_type):
+            return response
+        return response.replace(encoding=detect_encoding(response.body))
+
+
+def bot_wall(response) -> str:
+    """Return why a response is a bot wall or block page (DOMAIN.md §3.1), or ""."""
+    body = response.body[:20000]
+    cookies = b" ".join(response.headers.getlist("Set-Cookie")).lower()
+    if response.status in (412, 202) and b"$_ts" in body:
+        return "ruishu_js_challenge"
+    if response.status == 521 and (b"__jsl_clearance" in body or b"__jsluid" in cookies):
+        return "jiasule_js_challenge"
+    if b"wzws" in cookies or (response.status != 200 and b"wzws" in body):
+        return "wzws_waf"
+    if response.status == 200 and len(response.body) < SMALL_PAGE and "非法请求".encode() in body:
+        return "illegal_request_page"
+    return ""
+
+
+def soft_404(response) -> bool:
+    """Whether a 200 answer is a small 'page not found' page."""
+    if response.status != 200 or len(response.body) >= SMALL_PAGE:
+        return False
+    text = response.body.decode("utf-8", errors="ignore")
+    return any(marker in text for marker in _SOFT_404)
+
+
+class BotWallMiddleware:
+    """Detect challenge pages, stop requesting that host for the rest of the run, report it."""
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.blocked: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_request(self, request, spider=None):
+        host = urlsplit(request.url).hostname or ""
+        if host in self.blocked:
+            raise IgnoreRequest(f"{host} is behind a bot wall ({self.blocked[host]})")
+        return None
+
+    def process_response(self, request, response, spider=None):
+        reason = bot_wall(response)
+        if reason:
+            host = urlsplit(response.url).hostname or ""
+            self.blocked[host] = reason
+            self.stats.set_value(f"gongkai/blocked/{host}", reason)
+            log.warning("bot wall on %s (%s): backing off from this host", host, reason)
+            raise IgnoreRequest(f"{host} is behind a bot wall ({reason})")
+        if soft_404(response):
+            self.stats.inc_value("gongkai/soft_404")
+            return response.replace(status=404)
+        return response

@@ -1,0 +1,176 @@
+"""Fixture sites for the crawler tests, one per CMS family, written by this project.
+
+`FixtureServer` serves a dict of routes on a real localhost port: path (with query) → bytes, or
+a callable(handler) for dynamic answers (dataproxy POST, JSON APIs, flaky pages). It honours
+If-Modified-Since on static routes (304), like a real web server, and logs every request.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+LAST_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
+
+
+class FixtureServer:
+    """A threaded HTTP server on 127.0.0.x serving routes; `requests` lists what was asked."""
+
+    def __init__(self, routes: dict, host: str = "127.0.0.1"):
+        self.routes = routes
+        self.requests: list[tuple[str, str, int]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.answer(self)
+
+            def do_POST(self):
+                server.answer(self)
+
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def answer(self, handler) -> None:
+        route = self.routes.get(handler.path) or self.routes.get(urlsplit(handler.path).path)
+        if callable(route):
+            status, headers, body = route(handler)
+        elif route is None:
+            status, headers, body = 404, {}, b"<html><body>404 Not Found</body></html>"
+        elif handler.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            status, headers, body = 304, {}, b""
+        else:
+            ctype = route[1] if isinstance(route, tuple) else "text/html; charset=utf-8"
+            body = route[0] if isinstance(route, tuple) else route
+            status, headers = 200, {"Content-Type": ctype, "Last-Modified": LAST_MODIFIED}
+        self.requests.append((handler.command, handler.path, status))
+        handler.send_response(status)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def form(handler) -> dict[str, str]:
+    """Return the POST form of a request."""
+    length = int(handler.headers.get("Content-Length", 0))
+    data = handler.rfile.read(length).decode()
+    return {k: v[0] for k, v in parse_qs(data).items()}
+
+
+def query(handler) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
+
+
+def html(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+# ---------------------------------------------------------------- detail pages
+
+def hanweb_detail(title: str, date: str, publisher: str, number: str, index: str, body: str,
+                  extra: str = "") -> bytes:
+    return html(f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{date} 10:00">
+<meta name="ContentSource" content="{publisher}"><meta name='Generator' content='大汉版通'>
+<meta name="Maketime" content="2026-01-01 01:01:01"><title>{title}_示例网站</title></head><body>
+<table class="xxgk_table"><tr><td>索 引 号：</td><td>{index}</td><td>发布机构：</td><td>{publisher}</td></tr>
+<tr><td>发文字号：</td><td>{number}</td><td>发布日期：</td><td>{date}</td></tr></table>
+<div class="main-txt" id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">{body}
+<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div>{extra}
+<div>【打印】【关闭】</div><a href="http://www.hanweb.com" style="display:none">Produced By 大汉网络 大汉版通发布系统</a>
+</body></html>""")
+
+
+def trs_detail(title: str, date: str, publisher: str, body: str, extra: str = "") -> bytes:
+    return html(f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{date} 08:00">
+<meta name="ContentSource" content="{publisher}"><title>{title}</title></head><body>
+<div class="title">{title}</div><div class="pubDate">发布日期: <span>{date}</span></div>
+<div class="TRS_Editor"><style>.TRS_Editor P{{font-family:宋体;}}</style>{body}</div>{extra}
+</body></html>""")
+
+
+def vsb_detail(title: str, date: str, publisher: str, body: str) -> bytes:
+    return html(f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}-示例县</title>
+<script src="/system/resource/js/news/newscontent.js"></script></head><body>
+<form name="_newscontent_fromname"><h1>{title}</h1>
+<div>发布时间: {date} | 信息来源：{publisher} | 浏览次数: <script>_showDynClicks("wbnews", 1, 2)</script></div>
+<div id="vsb_content"><div class="v_news_content">{body}</div></div></form></body></html>""")
+
+
+def gkmlpt_detail(title: str, date: str, publisher: str, number: str, index: str,
+                  body: str) -> bytes:
+    return html(f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
+<script>window._CONFIG = {{SID: '755041', DETAIL: {{}}}};</script></head><body>
+<table><tr><td>索引号：</td><td>{index}</td><td>分类：</td><td>综合政务</td></tr>
+<tr><td>发布机构：</td><td>{publisher}</td><td>成文日期：</td><td>{date}</td></tr>
+<tr><td>名称：</td><td>{title}</td></tr><tr><td>文号：</td><td>{number}</td>
+<td>发布日期：</td><td>{date}</td></tr></table>
+<div class="article-content">{body}</div></body></html>""")
+
+
+def para(*texts: str) -> str:
+    return "".join(f"<p>　　{t}</p>" for t in texts)
+
+
+# ---------------------------------------------------------------- attachments
+
+def make_pdf(lines: list[str]) -> bytes:
+    """A PDF with Chinese text (reportlab's built-in CID font, nothing downloaded)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("STSong-Light", 12)
+    for i, line in enumerate(lines):
+        pdf.drawString(60, 760 - 18 * i, line)
+    pdf.save()
+    return buf.getvalue()
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    grid = document.add_table(rows=len(table), cols=len(table[0]))
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            grid.cell(r, c).text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_xlsx(rows: list[list[str]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def json_route(data) -> tuple[bytes, str]:
+    return json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8"
