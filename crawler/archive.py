@@ -173,6 +173,19 @@ class Archive:
             raise
         return bool(cur.rowcount)
 
+    def touch(self, url: str) -> bool:
+        """Record that a known live document was confirmed unchanged (HTTP 304)."""
+        cur = self.db.execute("UPDATE documents SET fetched_at = ? WHERE url = ? AND "
+                              "status = 'live'", (time.time(), url))
+        return bool(cur.rowcount)
+
+    def validators(self, source: str) -> dict[str, tuple[str, str]]:
+        """Return {url: (etag, last_modified)} of a source's live documents that sent any."""
+        rows = self.db.execute(
+            "SELECT url, etag, last_modified FROM documents WHERE source = ? AND status = 'live' "
+            "AND (etag != '' OR last_modified != '')", (source,))
+        return {url: (etag, modified) for url, etag, modified in rows}
+
     def get(self, doc_id: str) -> dict | None:
         """Return one document by its public id, or None."""
         row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()

@@ -28,6 +28,8 @@ class ArchivePipeline:
             stats.inc_value(f"gongkai/{self.archive.upsert(item)}")
         elif "gone" in item and self.archive.mark_gone(item["gone"]):
             stats.inc_value("gongkai/gone")
+        elif "unchanged" in item and self.archive.touch(item["unchanged"]):
+            stats.inc_value("gongkai/unchanged")
         return item
 
     def close_spider(self, spider=None):

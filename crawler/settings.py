@@ -5,10 +5,11 @@ from __future__ import annotations
 
 def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
                     max_pages: int = 0, timeout: float = 20.0, retries: int = 2,
-                    log_level: str = "WARNING") -> dict:
+                    full: bool = False, log_level: str = "WARNING") -> dict:
     """Return the Scrapy settings for one crawl; the caller passes every value explicitly."""
     return {
         "GONGKAI_ARCHIVE": str(archive_path),
+        "GONGKAI_FULL": full,  # re-walk everything: no conditional GETs, no early paging stop
         "USER_AGENT": user_agent,
         "ROBOTSTXT_OBEY": True,
         "DOWNLOAD_DELAY": delay,

@@ -71,10 +71,12 @@ def _print_index(report) -> None:
 
 @cli.command()
 @click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--full", is_flag=True,
+              help="Re-walk every page: no conditional GETs, no early stop of list paging.")
 @click.pass_context
-def crawl(ctx, sources):
-    """Crawl the configured sources into the archive."""
-    _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"]))
+def crawl(ctx, sources, full):
+    """Crawl the configured sources into the archive (incremental unless --full)."""
+    _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"], full=full))
 
 
 @cli.command()
@@ -86,10 +88,11 @@ def index(ctx, full):
 
 
 @cli.command()
+@click.option("--full", is_flag=True, help="Re-walk every page while crawling (see crawl --full).")
 @click.pass_context
-def refresh(ctx):
+def refresh(ctx, full):
     """Crawl every source, then update the index."""
-    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"])
+    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full)
     _print_crawl(crawl_report)
     _print_index(index_report)
 

@@ -49,7 +49,7 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
     settings = scrapy_settings(
         config.archive_path, config["crawl.delay"], config["crawl.user_agent"],
         max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
-        retries=config["crawl.retries"], log_level=log_level)
+        retries=config["crawl.retries"], full=full, log_level=log_level)
     Archive(config.archive_path).close()  # create the file and schema before the child starts
     started = time.monotonic()
     child = multiprocessing.get_context("spawn").Process(
@@ -83,8 +83,9 @@ def refresh_lock(config: Config):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def refresh(config: Config, log_level: str = "WARNING") -> tuple[CrawlReport, BuildReport]:
+def refresh(config: Config, log_level: str = "WARNING",
+            full: bool = False) -> tuple[CrawlReport, BuildReport]:
     """Crawl every source, then update the index; never two at once on one data directory."""
     with refresh_lock(config):
-        report = crawl(config, log_level=log_level)
+        report = crawl(config, log_level=log_level, full=full)
         return report, index(config)

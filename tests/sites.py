@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 LAST_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
+LATER = email.utils.formatdate(1_750_000_000, usegmt=True)
 
 
 class FixtureServer:
@@ -22,6 +23,7 @@ class FixtureServer:
 
     def __init__(self, routes: dict, host: str = "127.0.0.1"):
         self.routes = routes
+        self.changed: set[str] = set()  # paths edited since LAST_MODIFIED: they date from LATER
         self.requests: list[tuple[str, str, int]] = []
         server = self
 
@@ -46,12 +48,13 @@ class FixtureServer:
             status, headers, body = route(handler)
         elif route is None:
             status, headers, body = 404, {}, b"<html><body>404 Not Found</body></html>"
-        elif handler.headers.get("If-Modified-Since") == LAST_MODIFIED:
+        elif handler.headers.get("If-Modified-Since") == self.last_modified(handler.path):
             status, headers, body = 304, {}, b""
         else:
             ctype = route[1] if isinstance(route, tuple) else "text/html; charset=utf-8"
             body = route[0] if isinstance(route, tuple) else route
-            status, headers = 200, {"Content-Type": ctype, "Last-Modified": LAST_MODIFIED}
+            status = 200
+            headers = {"Content-Type": ctype, "Last-Modified": self.last_modified(handler.path)}
         self.requests.append((handler.command, handler.path, status))
         handler.send_response(status)
         for key, value in headers.items():
@@ -59,6 +62,18 @@ class FixtureServer:
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+
+    def last_modified(self, path: str) -> str:
+        return LATER if path in self.changed else LAST_MODIFIED
+
+    def change(self, path: str, body: bytes) -> None:
+        """Replace a static route's content, as an editor publishing would."""
+        self.routes[path] = body
+        self.changed.add(path)
+
+    def fetched(self, since: int = 0) -> list[str]:
+        """The paths answered with content (not 304) from request number `since` on."""
+        return [path for _, path, status in self.requests[since:] if status != 304]
 
     def close(self) -> None:
         self.httpd.shutdown()

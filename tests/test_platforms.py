@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -118,6 +119,45 @@ def test_hanweb_datastore_and_dataproxy_get_and_post(tmp_path, serve):
     assert [p[1].split("?")[1] for p in posts] == [
         "startrecord=1&endrecord=6&perpage=2", "startrecord=7&endrecord=12&perpage=2"]
     assert run["new"] == 15 and run["errors"] == 0
+
+
+def test_second_crawl_fetches_only_what_changed(tmp_path, serve):
+    routes = hanweb_routes()
+    server = serve(routes)
+    crawl(tmp_path, server.base, "/")
+    first = len(server.requests)
+    _, run = crawl(tmp_path, server.base, "/")
+    # list pages are read again (that is where new items appear); their records are all known,
+    # so no dataproxy page is asked for; the listed documents answer 304
+    assert not [p for p in server.fetched(first) if p.startswith("/art/")]
+    assert not [p for p in server.fetched(first) if "dataproxy" in p]
+    assert (run["new"], run["updated"], run["unchanged"]) == (0, 0, 4)
+
+    # a new record appears on the GET-paged list: that list, its dataproxy pages and the new
+    # document are fetched; everything else answers 304
+    routes[hanweb_art(7)] = hanweb_detail("示例市关于第7号事项的通知", "2024-01-07", PUBLISHER,
+                                          "示政发〔2024〕7号", "11350000MB0000001X/2024-00007",
+                                          para("第7号文件正文。"))
+    server.change("/col/col100/index.html", routes["/col/col100/index.html"].replace(
+        record(1).encode(), record(7).encode() + record(1).encode()))
+    second = len(server.requests)
+    rows, run = crawl(tmp_path, server.base, "/")
+    fetched = server.fetched(second)
+    assert [p for p in fetched if p.startswith("/art/")] == [hanweb_art(7)]
+    # the list showed a new item, so paging went on to dataproxy page 1, which showed only
+    # known items: page 2 was not asked for
+    assert [p.split("?")[1][:6] for p in fetched if "dataproxy.jsp?" in p] == ["page=1"]
+    assert (run["new"], run["updated"]) == (1, 0) and hanweb_art(7) in rows
+
+
+def test_a_full_recrawl_walks_every_page_again(tmp_path, serve):
+    server = serve(hanweb_routes())
+    crawl(tmp_path, server.base, "/")
+    start = len(server.requests)
+    _, run = crawl(tmp_path, server.base, "/", full=True)  # no conditional GETs, no paging stop
+    assert len([p for p in server.fetched(start) if "dataproxy.jsp?page=" in p]) == 2
+    assert len([p for p in server.fetched(start) if p.startswith("/art/")]) == 15
+    assert (run["new"], run["updated"], run["unchanged"]) == (0, 0, 15)
 
 
 # ------------------------------------------------------------------ TRS (+ a PDF-only report)
@@ -293,3 +333,37 @@ def test_gbk_pages_declared_and_undeclared(tmp_path, serve):
     assert rows["/a.html"]["body"] == "各乡镇：请做好防汛准备。"
     assert rows["/b.html"]["title"] == "镕基路改造工程公示"
     assert "镕基路" in rows["/b.html"]["body"]
+
+
+# ------------------------------------------------------------------ robustness
+
+def test_bot_walls_flaky_pages_mirrors_and_robots(tmp_path, serve):
+    def challenge(handler):
+        return 412, {"Content-Type": "text/html"}, (
+            b'<html><head><meta content="x9f2"><script>$_ts=window["$_ts"];</script>'
+            b'<script src="/abc.js"></script></head></html>')
+
+    wall = serve({p: challenge for p in ("/robots.txt", "/a.html", "/b.html")}, host="127.0.0.2")
+    attempts = []
+
+    def flaky(handler):
+        attempts.append(1)
+        if len(attempts) <= 2:
+            return 500, {}, b"busy"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, hanweb_detail(
+            "第三次才打开的通知", "2024-02-02", PUBLISHER, "", "", para("重试后取得的正文。"))
+
+    links = "".join(f'<a href="{u}">x</a>' for u in [
+        wall.base + "/a.html", wall.base + "/b.html", "/flaky.html", "/private/secret.html",
+        "/gate/big5/www.example.gov.cn/flaky.html"])
+    server = serve({"/": f"<html><body>{links}</body></html>".encode(), "/flaky.html": flaky,
+                    "/robots.txt": (b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+                    "/private/secret.html": hanweb_detail("不应抓取", "2024-01-01", "x", "", "",
+                                                          para("robots.txt 禁止。"))})
+    rows, run = crawl(tmp_path, server.base, "/", domains=("127.0.0.1", "127.0.0.2"))
+    assert set(rows) == {"/flaky.html"}
+    assert rows["/flaky.html"]["title"] == "第三次才打开的通知" and len(attempts) == 3
+    assert json.loads(run["blocked_hosts"]) == {"127.0.0.2": "ruishu_js_challenge"}
+    assert len(wall.requests) <= 2  # robots.txt and one page: then the host is left alone
+    assert not [p for _, p, _ in server.requests if "big5" in p or "/private/" in p]
+    assert run["errors"] == 0

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 
+from crawler.adapters.base import page_request
 from crawler.dates import parse_date
 
 _SID = re.compile(r"[\"']?SID[\"']?\s*:\s*[\"']?(\w+)")
@@ -52,5 +53,6 @@ def _from_api(response) -> list:
     total = int((data.get("classify") or {}).get("post_count") or 0)
     if page == 1 and articles and total > len(articles):
         pages = math.ceil(total / len(articles))
-        urls += [response.url.replace("page=1", f"page={n}", 1) for n in range(2, pages + 1)]
+        urls += [page_request(response.url.replace("page=1", f"page={n}", 1))
+                 for n in range(2, pages + 1)]
     return urls

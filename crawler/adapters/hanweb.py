@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import scrapy
 from scrapy.http import FormRequest
 
+from crawler.adapters.base import page_request
+
 _MARKERS = ("<datastore>", "大汉版通", "大汉网络", "/jcms_files/", "/module/jslib/")
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)[\"']", re.S)
@@ -52,7 +54,7 @@ def requests(response):
         return
     nextgroup = _NEXTGROUP.search(text)
     if nextgroup:  # GET form: page=1 first; its answer names the page count
-        yield response.urljoin(nextgroup.group(1).replace("&amp;", "&"))
+        yield page_request(response.urljoin(nextgroup.group(1).replace("&amp;", "&")))
     elif "<datastore>" in text and _param("columnid", text) and _param("unitid", text):
         yield _post(response, _param("proxy", text) or "/module/web/jpage/dataproxy.jsp", 1,
                     int(_param("perpage", text) or 15), _post_form(text))
@@ -69,7 +71,7 @@ def _post(response, proxy: str, start: int, perpage: int, form: dict) -> scrapy.
     end = start + perpage * PAGES_PER_POST - 1
     query = urlencode({"startrecord": start, "endrecord": end, "perpage": perpage})
     return FormRequest(response.urljoin(f"{proxy}?{query}"), formdata=form,
-                       meta={"hanweb_form": form, "hanweb_proxy": proxy})
+                       meta={"hanweb_form": form, "hanweb_proxy": proxy, "paging": True})
 
 
 def _more_pages(response):
@@ -78,7 +80,7 @@ def _more_pages(response):
     text = response.text
     if query.get("page") == "1" and _TOTAL_PAGES.search(text):
         for page in range(2, int(_TOTAL_PAGES.search(text).group(1)) + 1):
-            yield response.url.replace("page=1", f"page={page}", 1)
+            yield page_request(response.url.replace("page=1", f"page={page}", 1))
     elif query.get("startrecord") == "1" and "hanweb_form" in response.meta:
         total = int(_TOTAL_RECORDS.search(text).group(1)) if _TOTAL_RECORDS.search(text) else 0
         perpage = int(query.get("perpage", 15))

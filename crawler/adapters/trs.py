@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.adapters.base import page_request
+
 _CREATE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,"
                      r"\s*[\"']([^\"']+)[\"']")
 _COUNT = re.compile(r"var\s+countPage\s*=\s*(\d+)")
@@ -17,7 +19,7 @@ def matches(response) -> bool:
     return any(m in response.text for m in _MARKERS)
 
 
-def requests(response) -> list[str]:
+def requests(response) -> list:
     """Return every list page named by the paging script (index_1 … index_{count-1})."""
     text = response.text
     m = _CREATE.search(text)
@@ -30,4 +32,4 @@ def requests(response) -> list[str]:
         name = urlsplit(response.url).path.rsplit("/", 1)[-1] or "index.html"
         stem, _, ext = name.partition(".")
         count, base, ext = int(m.group(1)), stem.split("_")[0], ext or "html"
-    return [response.urljoin(f"{base}_{n}.{ext}") for n in range(1, count)]
+    return [page_request(response.urljoin(f"{base}_{n}.{ext}")) for n in range(1, count)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.adapters.base import page_request
+
 _MARKERS = ("/system/resource/js/", "vsb_content", "_showDynClicks", "p_next p_fun")
 _NEXT = re.compile(r"class=[\"']p_next p_fun[\"'][^>]*>\s*<a href=[\"']([^\"']*?)(\d+)\.htm[\"']")
 
@@ -13,10 +15,10 @@ def matches(response) -> bool:
     return any(m in response.text for m in _MARKERS)
 
 
-def requests(response) -> list[str]:
+def requests(response) -> list:
     """From the first list page, request every numbered page at once (they shift as items arrive)."""
     m = _NEXT.search(response.text)
     if not m or re.search(r"/\d+\.htm$", response.url):
         return []
     prefix, top = m.group(1), int(m.group(2))
-    return [response.urljoin(f"{prefix}{n}.htm") for n in range(top, 0, -1)]
+    return [page_request(response.urljoin(f"{prefix}{n}.htm")) for n in range(top, 0, -1)]

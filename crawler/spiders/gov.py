@@ -13,7 +13,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 
 from crawler import attachments
 from crawler.adapters import adapter_for, generic
-from crawler.archive import Document
+from crawler.archive import Archive, Document
 from crawler.classify import classify
 from crawler.extract import clean_text, extract
 
@@ -25,7 +25,7 @@ class GovSpider(scrapy.Spider):
     """Crawl one source: start URLs, in-domain links, detail pages become documents."""
 
     name = "gov"
-    custom_settings = {"HTTPERROR_ALLOWED_CODES": [404, 410]}
+    custom_settings = {"HTTPERROR_ALLOWED_CODES": [304, 404, 410]}
 
     def __init__(self, source: dict, **kwargs):
         super().__init__(name=f"gov:{source['name']}", **kwargs)
@@ -34,14 +34,24 @@ class GovSpider(scrapy.Spider):
         self.allowed = tuple(source.get("allowed_domains") or
                              sorted({urlsplit(u).hostname for u in self.start_urls}))
         self.platform = source.get("platform", "")
+        self.known: set[str] = set()
+        self.validators: dict[str, tuple[str, str]] = {}
 
     async def start(self):
+        settings = self.crawler.settings
+        if not settings.getbool("GONGKAI_FULL"):  # incremental: what the archive already has
+            with Archive(settings.get("GONGKAI_ARCHIVE")) as archive:
+                self.known = archive.known_urls(self.source["name"])
+                self.validators = archive.validators(self.source["name"])
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield self.follow(url, None)
 
     def parse(self, response):
         if response.status in (404, 410):
             yield {"gone": response.url}
+            return
+        if response.status == 304:  # a known document, asked conditionally, has not changed
+            yield {"unchanged": response.url}
             return
         kind = attachments.detect(response.body, response.url,
                                   response.headers.get("Content-Type", b"").decode("latin-1"))
@@ -55,10 +65,19 @@ class GovSpider(scrapy.Spider):
         if page is not None and page.body:  # a page that only links a PDF is not a document,
             yield page                       # but its title and date go to the attachment
         adapter = adapter_for(response, self.platform)
-        for target in [*generic.links(response), *adapter.requests(response)]:
+        for target in [*generic.links(response), *self.list_requests(adapter, response)]:
             request = self.follow(target, page)
             if request is not None:
                 yield request
+
+    def list_requests(self, adapter, response) -> list:
+        """The adapter's requests; its paging is dropped when a list shows only known items."""
+        targets = list(adapter.requests(response))
+        items = [t for t in targets if not _is_paging(t)]
+        if self.known and items and all(_url(t) in self.known for t in items):
+            self.crawler.stats.inc_value("gongkai/paging_stopped")
+            return items
+        return targets
 
     def follow(self, target, parent: Document | None) -> scrapy.Request | None:
         """Turn a URL or adapter request into a crawl request, or None if it is not followed."""
@@ -75,7 +94,14 @@ class GovSpider(scrapy.Spider):
         meta = dict(request.meta)
         if is_attachment and parent is not None:  # the page linking it beats a list's summary
             meta["parent"] = _parent_meta(parent)
-        return request.replace(callback=self.parse, errback=self.on_error, meta=meta)
+        headers = dict(request.headers)  # conditional GET for known documents only: list
+        etag, modified = self.validators.get(url, ("", ""))  # pages are where new items appear
+        if request.method == "GET" and etag:
+            headers["If-None-Match"] = etag
+        if request.method == "GET" and modified:
+            headers["If-Modified-Since"] = modified
+        return request.replace(callback=self.parse, errback=self.on_error, meta=meta,
+                               headers=headers)
 
     def document(self, response: TextResponse) -> Document | None:
         """Extract a detail page (its body may be empty), or None for list and navigation pages."""
@@ -92,8 +118,8 @@ class GovSpider(scrapy.Spider):
             doc_type=doc_type,
             report_year=report_year,
             attachments=files,
-            etag=response.headers.get("ETag", b"").decode("latin-1"),
-            last_modified=response.headers.get("Last-Modified", b"").decode("latin-1"),
+            etag=_validators(response)[0],
+            last_modified=_validators(response)[1],
             **vars(extracted),
         )
 
@@ -114,9 +140,8 @@ class GovSpider(scrapy.Spider):
             url=response.url, source=self.source["name"], site=urlsplit(response.url).hostname or "",
             title=title, body=text, publisher=parent.get("publisher", ""),
             pub_date=parent.get("pub_date", ""), doc_type=doc_type, report_year=report_year,
-            parent_url=parent.get("url", ""),
-            etag=response.headers.get("ETag", b"").decode("latin-1"),
-            last_modified=response.headers.get("Last-Modified", b"").decode("latin-1"))
+            parent_url=parent.get("url", ""), etag=_validators(response)[0],
+            last_modified=_validators(response)[1])
 
     def on_error(self, failure):
         """Count a failed request by kind; the crawl goes on."""
@@ -139,3 +164,17 @@ class GovSpider(scrapy.Spider):
 def _parent_meta(doc: Document) -> dict:
     return {"url": doc.url, "title": doc.title, "pub_date": doc.pub_date,
             "publisher": doc.publisher}
+
+
+def _validators(response) -> tuple[str, str]:
+    """Return the response's (ETag, Last-Modified) for the next conditional GET."""
+    return (response.headers.get("ETag", b"").decode("latin-1"),
+            response.headers.get("Last-Modified", b"").decode("latin-1"))
+
+
+def _is_paging(target) -> bool:
+    return not isinstance(target, str) and target.meta.get("paging", False)
+
+
+def _url(target) -> str:
+    return target if isinstance(target, str) else target.url
