@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS documents (
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'live',
-    seq INTEGER NOT NULL
+    seq INTEGER NOT NULL,
+    text_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -60,6 +61,12 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 );
 """
 
+_ADDED_COLUMNS = (
+    ("crawl_runs", "attachments", "INTEGER NOT NULL DEFAULT 0"),
+    ("crawl_runs", "blocked_hosts", "TEXT NOT NULL DEFAULT '{}'"),
+    ("crawl_runs", "duplicates", "INTEGER NOT NULL DEFAULT 0"),
+    ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
+)
 HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
                  "index_number", "category", "doc_type", "report_year", "attachments")
 
@@ -96,6 +103,10 @@ class Document:
         data = {k: getattr(self, k) for k in HASHED_FIELDS}
         return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
+    def text_hash(self) -> str:
+        """Hash the text alone: the same text at another URL is the same document."""
+        return hashlib.sha1(f"{self.title}\n{self.body}".encode()).hexdigest()
+
 
 class Archive:
     """A connection to one archive file."""
@@ -111,12 +122,14 @@ class Archive:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Add the columns that archives written by earlier versions lack."""
-        have = {row[1] for row in self.db.execute("PRAGMA table_info(crawl_runs)")}
-        for column, ddl in (("attachments", "INTEGER NOT NULL DEFAULT 0"),
-                            ("blocked_hosts", "TEXT NOT NULL DEFAULT '{}'")):
+        """Add the columns and indexes that archives written by earlier versions lack."""
+        for table, column, ddl in _ADDED_COLUMNS:
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
-                self.db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {column} {ddl}")
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_index_number "
+                        "ON documents(index_number)")
 
     def close(self) -> None:
         """Close the connection."""
@@ -133,15 +146,29 @@ class Archive:
                         "ON CONFLICT(name) DO UPDATE SET value = value + 1")
         return self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
 
+    def _duplicate_of(self, doc: Document) -> str | None:
+        """Return the URL of another live document with the same text or 索引号, if any."""
+        row = self.db.execute(
+            "SELECT url FROM documents WHERE url != ? AND source = ? AND status = 'live' AND "
+            "(text_hash = ? OR (index_number != '' AND index_number = ?)) LIMIT 1",
+            (doc.url, doc.source, doc.text_hash(), doc.index_number)).fetchone()
+        return row[0] if row else None
+
     def upsert(self, doc: Document) -> str:
-        """Store a fetched document; return 'new', 'updated' or 'unchanged'."""
+        """Store a fetched document; return 'new', 'updated', 'unchanged' or 'duplicate'.
+
+        A URL not seen before whose text or 索引号 a live document of the same source already
+        has is a duplicate (a mirror, another column listing it): it is not stored.
+        """
         digest = doc.content_hash()
         now = time.time()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute("SELECT content_hash, status FROM documents WHERE url = ?",
                                   (doc.url,)).fetchone()
-            if row and row["content_hash"] == digest and row["status"] == "live":
+            if row is None and self._duplicate_of(doc):
+                outcome = "duplicate"
+            elif row and row["content_hash"] == digest and row["status"] == "live":
                 self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
                                 "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
                 outcome = "unchanged"
@@ -149,7 +176,7 @@ class Archive:
                 values = asdict(doc)
                 values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
-                              status="live", seq=self._next_seq())
+                              status="live", seq=self._next_seq(), text_hash=doc.text_hash())
                 cols = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
                 self.db.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})",
@@ -224,10 +251,11 @@ class Archive:
         """Record the end of a crawl run: counts, errors by kind, hosts behind bot walls."""
         self.db.execute(
             "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
-            "unchanged = ?, gone = ?, attachments = ?, errors = ?, error_detail = ?, "
-            "blocked_hosts = ?, status = ? WHERE id = ?",
+            "unchanged = ?, gone = ?, attachments = ?, duplicates = ?, errors = ?, "
+            "error_detail = ?, blocked_hosts = ?, status = ? WHERE id = ?",
             (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
              counts.get("unchanged", 0), counts.get("gone", 0), counts.get("attachments", 0),
+             counts.get("duplicate", 0),
              sum(errors.values()), json.dumps(errors, ensure_ascii=False),
              json.dumps(blocked or {}, ensure_ascii=False), status, run_id))
 

@@ -51,6 +51,15 @@ def file_name(url: str) -> str:
     return unquote(parts.path.rsplit("/", 1)[-1])
 
 
+def title_for(text: str, url: str, parent_title: str = "") -> str:
+    """Title an attachment: its linking page's title, else its first short line, else the name."""
+    name = file_name(url)
+    if parent_title:
+        return f"{parent_title}（附件：{name}）"
+    first = text.strip().split("\n", 1)[0].strip() if text.strip() else ""
+    return first if 0 < len(first) <= 80 else name
+
+
 def detect(body: bytes, url: str, content_type: str = "") -> str:
     """Return the attachment type of a response, or "" if it is not one."""
     if body.startswith(b"%PDF"):

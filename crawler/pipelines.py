@@ -35,7 +35,7 @@ class ArchivePipeline:
     def close_spider(self, spider=None):
         stats = self.crawler.stats.get_stats()
         counts = {k: stats.get(f"gongkai/{k}", 0)
-                  for k in ("new", "updated", "unchanged", "gone", "attachments")}
+                  for k in ("new", "updated", "unchanged", "gone", "attachments", "duplicate")}
         counts["pages"] = stats.get("downloader/response_count", 0)
         errors = _prefixed(stats, "gongkai/errors/")
         blocked = _prefixed(stats, "gongkai/blocked/")

@@ -57,7 +57,8 @@ def _print_crawl(report) -> None:
         detail = ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"
         click.echo(f"crawl {run['source']}: {run['pages']} pages, {run['new']} new, "
                    f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone, "
-                   f"{run['attachments']} attachments; errors: {detail} ({run['status']})")
+                   f"{run['attachments']} attachments, {run['duplicates']} duplicates; "
+                   f"errors: {detail} ({run['status']})")
         for host, reason in sorted(json.loads(run["blocked_hosts"] or "{}").items()):
             click.echo(f"  blocked: {host} ({reason}); skipped for the rest of the run")
     click.echo(f"crawl took {report.seconds:.1f}s")

@@ -49,9 +49,10 @@ def inspect_target(target: str, url: str = "") -> dict:
             text = clean_text(attachments.extract_text(body, kind))
         except attachments.AttachmentError as exc:
             raise InspectError(str(exc)) from exc
-        doc_type, year = classify(attachments.file_name(url), text)
-        return {"url": url, "attachment": kind, "body": text, "doc_type": doc_type,
-                "report_year": year}
+        title = attachments.title_for(text, url)
+        doc_type, year = classify(title, text)
+        return {"url": url, "attachment": kind, "title": title, "body": text,
+                "doc_type": doc_type, "report_year": year}
     html = decode_html(body, content_type)
     page = HtmlResponse(url=url, body=html.encode("utf-8"), encoding="utf-8")
     platform = adapter_for(page).__name__.rsplit(".", 1)[-1]

@@ -60,3 +60,17 @@ def test_crawl_runs_are_recorded(tmp_path):
         archive.finish_run(run, {"pages": 5, "new": 2}, {"http_500": 1}, "finished")
         (row,) = archive.runs()
         assert (row["pages"], row["new"], row["errors"], row["status"]) == (5, 2, 1, "finished")
+
+
+def test_same_text_or_index_number_at_another_url_is_a_duplicate(tmp_path):
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        first = make_doc("http://x.gov.cn/a.html", "年度报告", "正文", index_number="ABC/2023-1")
+        assert archive.upsert(first) == "new"
+        assert archive.upsert(make_doc("http://x.gov.cn/col2/a.html", "年度报告", "正文")) \
+            == "duplicate"
+        assert archive.upsert(make_doc("http://x.gov.cn/b.html", "另一标题", "另一正文",
+                                       index_number="ABC/2023-1")) == "duplicate"
+        assert archive.upsert(make_doc("http://x.gov.cn/c.html", "新文件", "新正文")) == "new"
+        assert archive.count() == 2
+        first.body = "正文已修改"
+        assert archive.upsert(first) == "updated"  # its own URL is never a duplicate of itself

@@ -367,3 +367,21 @@ def test_bot_walls_flaky_pages_mirrors_and_robots(tmp_path, serve):
     assert len(wall.requests) <= 2  # robots.txt and one page: then the host is left alone
     assert not [p for _, p, _ in server.requests if "big5" in p or "/private/" in p]
     assert run["errors"] == 0
+
+
+def test_one_document_however_it_is_linked_or_mirrored(tmp_path, serve):
+    page = hanweb_detail("示例市信息公开指南", "2024-03-01", PUBLISHER, "", "IDX/2024-00001",
+                         para("指南正文。"))
+    other = hanweb_detail("示例市信息公开指南（栏目转载）", "2024-03-01", PUBLISHER, "",
+                          "IDX/2024-00001", para("转载时改了标题。"))
+    links = "".join(f'<a href="{u}">x</a>' for u in [
+        "/doc/index.html", "/doc/", "/doc/#top", "/doc/index.html?utm_source=wx",
+        "/copy/doc.html", "/other/doc.html"])
+    server = serve({"/": f"<html><body>{links}</body></html>".encode(), "/doc/index.html": page,
+                    "/doc/": page, "/copy/doc.html": page, "/other/doc.html": other})
+    rows, run = crawl(tmp_path, server.base, "/")
+    # one document: /doc/index.html, /doc/, /doc/#top and ?utm_source are one canonical URL
+    # (/doc/), /copy/ has the same text, /other/ the same 索引号; whichever arrives first stays
+    assert len(rows) == 1 and set(rows) <= {"/doc/", "/copy/doc.html", "/other/doc.html"}
+    assert run["duplicates"] == 2
+    assert len([p for _, p, _ in server.requests if p.startswith("/doc/")]) == 1

@@ -16,6 +16,7 @@ from crawler.adapters import adapter_for, generic
 from crawler.archive import Archive, Document
 from crawler.classify import classify
 from crawler.extract import clean_text, extract
+from crawler.urls import canonical_url
 
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
@@ -48,10 +49,10 @@ class GovSpider(scrapy.Spider):
 
     def parse(self, response):
         if response.status in (404, 410):
-            yield {"gone": response.url}
+            yield {"gone": canonical_url(response.url)}
             return
         if response.status == 304:  # a known document, asked conditionally, has not changed
-            yield {"unchanged": response.url}
+            yield {"unchanged": canonical_url(response.url)}
             return
         kind = attachments.detect(response.body, response.url,
                                   response.headers.get("Content-Type", b"").decode("latin-1"))
@@ -74,7 +75,7 @@ class GovSpider(scrapy.Spider):
         """The adapter's requests; its paging is dropped when a list shows only known items."""
         targets = list(adapter.requests(response))
         items = [t for t in targets if not _is_paging(t)]
-        if self.known and items and all(_url(t) in self.known for t in items):
+        if self.known and items and all(canonical_url(_url(t)) in self.known for t in items):
             self.crawler.stats.inc_value("gongkai/paging_stopped")
             return items
         return targets
@@ -94,8 +95,9 @@ class GovSpider(scrapy.Spider):
         meta = dict(request.meta)
         if is_attachment and parent is not None:  # the page linking it beats a list's summary
             meta["parent"] = _parent_meta(parent)
-        headers = dict(request.headers)  # conditional GET for known documents only: list
-        etag, modified = self.validators.get(url, ("", ""))  # pages are where new items appear
+        # conditional GETs for known documents only: list pages are where new items appear
+        headers = dict(request.headers)
+        etag, modified = self.validators.get(canonical_url(url), ("", ""))
         if request.method == "GET" and etag:
             headers["If-None-Match"] = etag
         if request.method == "GET" and modified:
@@ -112,7 +114,7 @@ class GovSpider(scrapy.Spider):
         files = [{"name": attachments.file_name(u), "url": u, "type": attachments.url_extension(u)}
                  for u in generic.links(response) if attachments.url_extension(u)]
         return Document(
-            url=response.url,
+            url=canonical_url(response.url),
             source=self.source["name"],
             site=urlsplit(response.url).hostname or "",
             doc_type=doc_type,
@@ -133,11 +135,11 @@ class GovSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("gongkai/attachments")
         parent = response.meta.get("parent") or {}
-        name = attachments.file_name(response.url)
-        title = f"{parent['title']}（附件：{name}）" if parent.get("title") else name
-        doc_type, report_year = classify(parent.get("title") or name, text)
+        title = attachments.title_for(text, response.url, parent.get("title", ""))
+        doc_type, report_year = classify(parent.get("title") or title, text)
         yield Document(
-            url=response.url, source=self.source["name"], site=urlsplit(response.url).hostname or "",
+            url=canonical_url(response.url), source=self.source["name"],
+            site=urlsplit(response.url).hostname or "",
             title=title, body=text, publisher=parent.get("publisher", ""),
             pub_date=parent.get("pub_date", ""), doc_type=doc_type, report_year=report_year,
             parent_url=parent.get("url", ""), etag=_validators(response)[0],
