@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS documents (
     category TEXT NOT NULL DEFAULT '',
     doc_type TEXT NOT NULL DEFAULT 'other',
     report_year INTEGER,
+    report_template TEXT NOT NULL DEFAULT '',
     attachments TEXT NOT NULL DEFAULT '[]',
     parent_url TEXT NOT NULL DEFAULT '',
     content_hash TEXT NOT NULL,
@@ -66,6 +67,7 @@ _ADDED_COLUMNS = (
     ("crawl_runs", "blocked_hosts", "TEXT NOT NULL DEFAULT '{}'"),
     ("crawl_runs", "duplicates", "INTEGER NOT NULL DEFAULT 0"),
     ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
 )
 HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
                  "index_number", "category", "doc_type", "report_year", "attachments")
@@ -93,6 +95,7 @@ class Document:
     category: str = ""
     doc_type: str = "other"
     report_year: int | None = None
+    report_template: str = ""  # annual reports: "prose" (before 2019), "2019" or "2021"
     attachments: list[dict] = field(default_factory=list)
     parent_url: str = ""
     etag: str = ""

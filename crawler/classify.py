@@ -12,6 +12,10 @@ _GUIDE = re.compile(r"指南")
 _NOTICE = re.compile(r"通知|公告|通告|公示|意见|办法|决定")
 
 DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
+# Table labels that only one template has (DOMAIN.md §2.3, §2.4)
+_TEMPLATE_2021 = ("本年制发件数", "现行有效件数", "本年废止件数", "本年收费金额")
+_TEMPLATE_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+_NEW_HEADINGS = ("收到和处理政府信息公开申请情况", "主动公开政府信息情况")
 
 
 def classify(title: str, body: str = "") -> tuple[str, int | None]:
@@ -27,3 +31,14 @@ def classify(title: str, body: str = "") -> tuple[str, int | None]:
     if _NOTICE.search(title):
         return "notice", None
     return "other", None
+
+
+def report_template(body: str) -> str:
+    """Return an annual report's format: "2021", "2019" (trial) or "prose" (before 2019)."""
+    if any(label in body for label in _TEMPLATE_2021):
+        return "2021"
+    if any(label in body for label in _TEMPLATE_2019):
+        return "2019"
+    if "第二十条第" in body and any(h in body for h in _NEW_HEADINGS):
+        return "2019"
+    return "prose"

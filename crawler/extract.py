@@ -61,10 +61,16 @@ class Extracted:
     category: str = ""
 
 
+# Full-width letters and digits become ASCII; full-width Chinese punctuation stays as it is.
+_WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                     *range(0xFF41, 0xFF5B)]}
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20})
+
+
 def clean_text(text: str) -> str:
-    """Collapse runs of spaces inside lines, drop blank lines and page chrome lines."""
+    """Normalize widths and spaces, collapse space runs, drop blank lines and page chrome lines."""
     lines = []
-    for line in text.replace("\u3000", " ").replace("\xa0", " ").splitlines():
+    for line in text.translate(_WIDTH).splitlines():
         line = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
         if line and not _CHROME_LINE.match(line):
             lines.append(line)

@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from twisted.internet import defer, error
 from scrapy.http import TextResponse
 
 from crawler.encoding import declared_encoding, detect_encoding
@@ -83,3 +84,44 @@ class BotWallMiddleware:
             self.stats.inc_value("gongkai/soft_404")
             return response.replace(status=404)
         return response
+
+
+class BackoffMiddleware:
+    """Per-host backoff: each 5xx answer or timeout doubles the host's delay (up to MAX_DELAY),
+    each good answer halves it back toward the configured delay. Retries then wait longer."""
+
+    MIN_STEP = 0.25
+    MAX_DELAY = 30.0
+    BAD_STATUS = {500, 502, 503, 504, 522, 524, 408, 429}
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.base = crawler.settings.getfloat("DOWNLOAD_DELAY")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _slot(self, request):
+        downloader = self.crawler.engine.downloader
+        key = request.meta.get("download_slot") or urlsplit(request.url).hostname
+        return downloader.slots.get(key)
+
+    def _slow_down(self, request) -> None:
+        slot = self._slot(request)
+        if slot is not None:
+            slot.delay = min(max(slot.delay * 2, self.MIN_STEP), self.MAX_DELAY)
+
+    def process_response(self, request, response, spider=None):
+        slot = self._slot(request)
+        if response.status in self.BAD_STATUS:
+            self._slow_down(request)
+        elif slot is not None and slot.delay > self.base:
+            slot.delay = max(self.base, slot.delay / 2)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, (TimeoutError, defer.TimeoutError, error.TimeoutError,
+                                  error.TCPTimedOutError)):
+            self._slow_down(request)  # an overloaded host; refused connections are not
+        return None

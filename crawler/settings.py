@@ -33,6 +33,8 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
             # decompression (590), before retries (550)
             "crawler.middlewares.BotWallMiddleware": 585,
             "crawler.middlewares.EncodingMiddleware": 580,
+            # sees 5xx answers and timeouts before RetryMiddleware (550) re-queues them
+            "crawler.middlewares.BackoffMiddleware": 560,
         },
         "ITEM_PIPELINES": {
             "crawler.pipelines.ArchivePipeline": 800,

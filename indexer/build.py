@@ -13,9 +13,10 @@ from whoosh import index as whoosh_index
 from crawler.archive import Archive
 from indexer import store
 from indexer.analysis import ANALYZER_VERSION, normalize, normalize_id
-from indexer.schema import build_schema
+from indexer.schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
+INDEX_VERSION = f"{ANALYZER_VERSION}/schema-{SCHEMA_VERSION}"
 WRITER_MB = 2048  # per writer process: a smaller pool spills to disk and merges in Python (-40 %)
 FULL_BUILD_PROCS = 2
 
@@ -51,6 +52,7 @@ def to_fields(row: dict) -> dict:
         "doc_number": normalize_id(row.get("doc_number") or ""),
         "index_number": normalize_id(row.get("index_number") or ""),
         "parent_url": row.get("parent_url") or "",
+        "report_template": row.get("report_template") or "",
     }
     if date:
         parsed = dt.datetime.fromisoformat(date)
@@ -63,7 +65,7 @@ def to_fields(row: dict) -> dict:
 def _needs_full(generation: Path | None) -> bool:
     if generation is None:
         return True
-    return store.read_meta(generation).get("analyzer_version") != ANALYZER_VERSION
+    return store.read_meta(generation).get("index_version") != INDEX_VERSION
 
 
 def build_index(archive_path: str | Path, index_root: str | Path,
@@ -83,7 +85,7 @@ def build_index(archive_path: str | Path, index_root: str | Path,
             since = store.read_meta(generation).get("archive_seq", 0)
         added, deleted, last_seq = _apply_changes(ix, archive, since, full)
         documents = ix.doc_count()
-        store.write_meta(generation, {"archive_seq": last_seq, "analyzer_version": ANALYZER_VERSION,
+        store.write_meta(generation, {"archive_seq": last_seq, "index_version": INDEX_VERSION,
                                       "documents": documents, "built_at": time.time()})
         if full:
             store.publish(index_root, generation)

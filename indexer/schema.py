@@ -14,6 +14,7 @@ from whoosh import columns, fields, formats
 from indexer import analysis
 
 TITLE_BOOST = 3.0
+SCHEMA_VERSION = 2  # bump when fields change: `gongkai index` then rebuilds fully
 
 
 class WordField(fields.TEXT):
@@ -65,6 +66,7 @@ def build_schema() -> fields.Schema:
         doc_type=fields.ID(stored=True, sortable=True),
         year=fields.NUMERIC(stored=True, sortable=True, bits=32),
         report_year=fields.NUMERIC(stored=True, bits=32),
+        report_template=fields.ID(stored=True),
         pub_date=fields.DATETIME(sortable=True),
         pub_date_text=fields.STORED(),
         doc_number=fields.ID(),

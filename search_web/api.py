@@ -36,6 +36,7 @@ def doc_json(doc: dict) -> dict:
     return {"id": doc["id"], "url": doc["url"], "title": doc.get("title", ""),
             "body": doc.get("body", ""), "publisher": doc.get("publisher", ""),
             "pub_date": doc.get("pub_date_text", ""), "doc_type": doc.get("doc_type", "other"),
-            "report_year": doc.get("report_year"), "doc_number": doc.get("doc_number_text", ""),
+            "report_year": doc.get("report_year"),
+            "report_template": doc.get("report_template", ""), "doc_number": doc.get("doc_number_text", ""),
             "index_number": doc.get("index_number_text", ""), "source": doc.get("source", ""),
             "site": doc.get("site", ""), "parent_url": doc.get("parent_url", "")}

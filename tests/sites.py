@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import io
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +31,12 @@ class FixtureServer:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def handle(self):
+                # a TLS hello to this plain-HTTP server is refused at once, as nginx does
+                if self.connection.recv(1, socket.MSG_PEEK) == b"\x16":
+                    return
+                super().handle()
 
             def do_GET(self):
                 server.answer(self)

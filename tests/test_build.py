@@ -71,12 +71,12 @@ def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp
     assert reader.doc_count() == len(DOCS)  # the reader follows CURRENT without a restart
 
 
-def test_a_changed_analyzer_version_forces_a_full_rebuild(archive_path, tmp_path):
+def test_a_changed_analyzer_or_schema_version_forces_a_full_rebuild(archive_path, tmp_path):
     root = tmp_path / "ix"
     build_index(archive_path, root)
     generation = store.current_generation(root)
     meta = store.read_meta(generation)
-    store.write_meta(generation, dict(meta, analyzer_version="old"))
+    store.write_meta(generation, dict(meta, index_version="old"))
     assert build_index(archive_path, root).full
 
 

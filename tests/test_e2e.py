@@ -1,6 +1,7 @@
 """Crawl a generated site over real HTTP on localhost, index it, query the app."""
 
 import json
+import re
 import shutil
 from http.server import SimpleHTTPRequestHandler
 
@@ -74,6 +75,11 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file):
         assert row["index_number"] == doc.index_number
         assert row["doc_number"] == doc.doc_number
         assert row["doc_type"] == doc.doc_type
+        if doc.doc_type == "annual_report":  # the year reported on, and the report's format
+            year = int(re.search(r"(\d{4})年", doc.title).group(1))
+            assert row["report_year"] == year
+            assert row["report_template"] == ("prose" if year < 2019 else
+                                              "2019" if year < 2021 else "2021")
 
     assert "full rebuild" in gongkai(config_file, "index")
     client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index")}).test_client()

@@ -93,3 +93,17 @@ def test_date_from_url(url, expected):
 ])
 def test_classify(title, expected):
     assert classify(title) == expected
+
+
+def test_report_templates():
+    from crawler.classify import report_template
+
+    assert report_template("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数") == "2021"
+    assert report_template("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量") == "2019"
+    assert report_template("一、概述 二、主动公开政府信息情况 三、依申请公开情况") == "prose"
+
+
+def test_full_width_letters_and_ideographic_spaces_are_normalized():
+    from crawler.extract import clean_text
+
+    assert clean_text("ＡＢＣ　１２３，（一）") == "ABC 123，（一）"

@@ -385,3 +385,13 @@ def test_one_document_however_it_is_linked_or_mirrored(tmp_path, serve):
     assert len(rows) == 1 and set(rows) <= {"/doc/", "/copy/doc.html", "/other/doc.html"}
     assert run["duplicates"] == 2
     assert len([p for _, p, _ in server.requests if p.startswith("/doc/")]) == 1
+
+
+def test_https_start_url_falls_back_to_http(tmp_path, serve):
+    server = serve({"/": b'<html><body><a href="/a.html">a</a></body></html>',
+                    "/a.html": hanweb_detail("只开放HTTP的网站", "2024-04-01", PUBLISHER, "",
+                                             "", para("正文。"))})
+    https_base = server.base.replace("http://", "https://")
+    rows, run = crawl(tmp_path, https_base, "/")
+    assert [r["url"] for r in rows.values()] == [server.base + "/a.html"]
+    assert run["errors"] == 0

@@ -14,7 +14,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from crawler import attachments
 from crawler.adapters import adapter_for, generic
 from crawler.archive import Archive, Document
-from crawler.classify import classify
+from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
 from crawler.urls import canonical_url
 
@@ -111,6 +111,7 @@ class GovSpider(scrapy.Spider):
         if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
+        template = report_template(extracted.body) if doc_type == "annual_report" else ""
         files = [{"name": attachments.file_name(u), "url": u, "type": attachments.url_extension(u)}
                  for u in generic.links(response) if attachments.url_extension(u)]
         return Document(
@@ -119,6 +120,7 @@ class GovSpider(scrapy.Spider):
             site=urlsplit(response.url).hostname or "",
             doc_type=doc_type,
             report_year=report_year,
+            report_template=template,
             attachments=files,
             etag=_validators(response)[0],
             last_modified=_validators(response)[1],
@@ -142,6 +144,7 @@ class GovSpider(scrapy.Spider):
             site=urlsplit(response.url).hostname or "",
             title=title, body=text, publisher=parent.get("publisher", ""),
             pub_date=parent.get("pub_date", ""), doc_type=doc_type, report_year=report_year,
+            report_template=report_template(text) if doc_type == "annual_report" else "",
             parent_url=parent.get("url", ""), etag=_validators(response)[0],
             last_modified=_validators(response)[1])
 
@@ -159,8 +162,15 @@ class GovSpider(scrapy.Spider):
             kind = "timeout"
         else:
             kind = failure.type.__name__
+        retry = _other_scheme(failure.request) if kind not in ("dns",) and not kind.startswith(
+            "http_") else None
+        if retry is not None:  # many sites answer on one scheme only (DOMAIN.md §3.2)
+            self.crawler.stats.inc_value("gongkai/scheme_fallback")
+            self.logger.info("%s failed (%s); trying %s", failure.request.url, kind, retry.url)
+            return retry
         self.crawler.stats.inc_value(f"gongkai/errors/{kind}")
         self.logger.warning("request failed (%s): %s", kind, failure.request.url)
+        return None
 
 
 def _parent_meta(doc: Document) -> dict:
@@ -180,3 +190,16 @@ def _is_paging(target) -> bool:
 
 def _url(target) -> str:
     return target if isinstance(target, str) else target.url
+
+
+def _other_scheme(request) -> scrapy.Request | None:
+    """The same request over the other scheme (http↔https), once per request."""
+    if request.meta.get("scheme_fallback"):
+        return None
+    url = request.url
+    swapped = ("http://" + url[8:] if url.startswith("https://") else
+               "https://" + url[7:] if url.startswith("http://") else "")
+    if not swapped:
+        return None
+    return request.replace(url=swapped, dont_filter=True,
+                           meta={**request.meta, "scheme_fallback": True})
