@@ -1,4 +1,4 @@
-"""Downloader middlewares: page encodings and bot walls. Their order lives in crawler/settings.py."""
+"""Downloader middlewares: encodings, bot walls, per-host backoff. Order: crawler/settings.py."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
-from twisted.internet import defer, error
 from scrapy.http import TextResponse
+from twisted.internet import defer, error
 
 from crawler.encoding import declared_encoding, detect_encoding
 
