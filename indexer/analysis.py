@@ -144,18 +144,19 @@ def normalize_id(value: str) -> str:
     return "".join(text.split()).lower()
 
 
-class WordTokenizer(Tokenizer):
-    """Whoosh tokenizer over `word_tokens`: ordinal positions, character offsets kept."""
+class _TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over a function returning (term, position, startchar, endchar)."""
 
     def __eq__(self, other):
         return type(other) is type(self)
 
+    def terms(self, value: str, mode: str) -> list[tuple[str, int, int, int]]:
+        raise NotImplementedError
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        tokens = word_tokens(value) if mode != "query" else [
-            (w, i, 0, 0) for i, w in enumerate(query_words(value))]
-        for term, pos, start, end in tokens:
+        for term, pos, start, end in self.terms(value, mode):
             t.original = t.text = term
             t.boost = 1.0
             t.stopped = False
@@ -166,19 +167,17 @@ class WordTokenizer(Tokenizer):
             yield t
 
 
-class NgramTokenizer(Tokenizer):
-    """Whoosh tokenizer over `ngrams`: the exact-substring candidate field."""
+class WordTokenizer(_TermTokenizer):
+    """Words: ordinal positions and character offsets (`word_tokens`; precise mode for queries)."""
 
-    def __eq__(self, other):
-        return type(other) is type(self)
+    def terms(self, value, mode):
+        if mode == "query":
+            return [(w, i, 0, 0) for i, w in enumerate(query_words(value))]
+        return word_tokens(value)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for i, gram in enumerate(sorted(ngrams(value))):
-            t.original = t.text = gram
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + i
-            yield t
+
+class NgramTokenizer(_TermTokenizer):
+    """Character n-grams (`ngrams`): the exact-substring candidate field."""
+
+    def terms(self, value, mode):
+        return [(gram, i, 0, 0) for i, gram in enumerate(sorted(ngrams(value)))]
