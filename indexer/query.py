@@ -1,6 +1,7 @@
 """User query → Whoosh query. A small syntax, read leniently, never Whoosh's QueryParser.
 
-    words separated by spaces   all must match (jieba words, in title or body)
+    words separated by spaces   all must match (jieba words, in title or body); a chunk in
+                                the synonym table (data/synonyms.txt) also matches its synonyms
     "exact phrase"              exact substring (character n-grams, then verified on the text)
     -word / -"phrase"           documents containing it are left out
     国办发〔2019〕60号           a 文号/索引号 also matches the normalized ID fields
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from indexer import synonyms
 from indexer.analysis import normalize, normalize_id, phrase_ngrams, query_words
 
 MAX_QUERY_CHARS = 500
@@ -76,12 +78,23 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def _word_query(chunk: str) -> wq.Query | None:
-    """All jieba words of a chunk, each in the title or the body; plus the ID fields for IDs."""
+def _all_words(chunk: str, boost: float = 1.0) -> wq.Query | None:
     terms = query_words(chunk)
     if not terms:
         return None
-    text = wq.And([wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in terms])
+    return wq.And([wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in terms], boost=boost)
+
+
+def _word_query(chunk: str) -> wq.Query | None:
+    """All jieba words of a chunk, each in the title or the body; or a synonym of the chunk
+    (ranked lower); plus the ID fields for 文号/索引号."""
+    text = _all_words(chunk)
+    if text is None:
+        return None
+    others = [q for q in (_all_words(alt, boost=0.5) for alt in synonyms.alternatives(chunk))
+              if q is not None]
+    if others:
+        text = wq.Or([text, *others])
     if _ID_LIKE.search(chunk):
         ident = normalize_id(chunk)
         return wq.Or([wq.Term("doc_number", ident, boost=10.0),
@@ -110,8 +123,11 @@ def to_whoosh(parsed: ParsedQuery) -> wq.Query:
 
 
 def highlight_terms(parsed: ParsedQuery) -> list[str]:
-    """Return the words whose occurrences a snippet should mark (phrases are marked whole)."""
+    """Return the words whose occurrences a snippet should mark (phrases are marked whole),
+    synonyms included."""
     terms = []
     for chunk in parsed.words:
         terms.extend(query_words(chunk))
+        for alternative in synonyms.alternatives(chunk):
+            terms.extend(query_words(alternative))
     return list(dict.fromkeys(terms))

@@ -101,6 +101,7 @@ class Hit:
     report_year: int | None
     score: float | None  # None when the hits are sorted by date, not ranked
     snippet: str
+    title_html: str  # the title, escaped, matches in <mark>
 
 
 @dataclass
@@ -215,8 +216,11 @@ def run_search(searcher, req: SearchRequest) -> SearchResult:
     results = searcher.search(q, limit=req.page * req.size, filter=filt, sortedby=sortedby,
                               groupedby=groupedby)
     page_hits = results[(req.page - 1) * req.size:req.page * req.size]
-    spans = _word_spans(searcher, [h.docnum for h in page_hits], uq.highlight_terms(parsed))
-    hits = [_hit(h, spans[h.docnum], parsed, ranked=sortedby is None) for h in page_hits]
+    docnums, terms = [h.docnum for h in page_hits], uq.highlight_terms(parsed)
+    body_spans = _word_spans(searcher, "body", docnums, terms)
+    title_spans = _word_spans(searcher, "title", docnums, terms)
+    hits = [_hit(h, body_spans[h.docnum], title_spans[h.docnum], parsed,
+                 ranked=sortedby is None) for h in page_hits]
     facets = {name: _facet(results.groups(name)) for name in FACETS}
     return SearchResult(query=req.q, total=len(results), page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -228,15 +232,15 @@ def _facet(groups: dict) -> list[FacetValue]:
     return sorted(values, key=lambda f: (-f.count, str(f.value)))
 
 
-def _word_spans(searcher, docnums: list[int], terms: list[str]) -> dict[int, list]:
-    """Character spans of the words in each document's body, from stored postings offsets.
+def _word_spans(searcher, field: str, docnums: list[int], terms: list[str]) -> dict[int, list]:
+    """Character spans of the words in each document's field, from stored postings offsets.
 
     One pass per term over the sorted documents: postings cursors only move forward.
     """
     spans: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
     for term in terms:
         try:
-            matcher = searcher.postings("body", term)
+            matcher = searcher.postings(field, term)
         except TermNotFound:
             continue
         for docnum in sorted(docnums):
@@ -249,14 +253,17 @@ def _word_spans(searcher, docnums: list[int], terms: list[str]) -> dict[int, lis
     return spans
 
 
-def _hit(hit, spans: list[tuple[int, int]], parsed: uq.ParsedQuery, ranked: bool) -> Hit:
+def _phrase_spans(text: str, parsed: uq.ParsedQuery) -> list[tuple[int, int]]:
+    norm = normalize(text)
+    return [span for phrase in parsed.phrases for span in snippets.find_all(norm, normalize(phrase))]
+
+
+def _hit(hit, spans: list, title_spans: list, parsed: uq.ParsedQuery, ranked: bool) -> Hit:
     stored = hit.fields()
-    body = stored.get("body", "")
-    if parsed.phrases:
-        norm = normalize(body)
-        for phrase in parsed.phrases:
-            spans = spans + snippets.find_all(norm, normalize(phrase))
-    return Hit(id=stored["id"], url=stored["url"], title=stored.get("title", ""),
+    body, title = stored.get("body", ""), stored.get("title", "")
+    spans = spans + _phrase_spans(body, parsed)
+    title_html = snippets.mark(title, title_spans + _phrase_spans(title, parsed))
+    return Hit(id=stored["id"], url=stored["url"], title=title, title_html=title_html,
                publisher=stored.get("publisher", ""), pub_date=stored.get("pub_date_text", ""),
                doc_type=stored.get("doc_type", "other"), report_year=stored.get("report_year"),
                score=round(float(hit.score or 0.0), 4) if ranked else None,

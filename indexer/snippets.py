@@ -42,6 +42,16 @@ def _best_windows(text: str, spans: list[tuple[int, int]], count: int) -> list[t
     return sorted(chosen)
 
 
+def mark(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return the whole text as HTML, escaped, with every span wrapped in <mark>."""
+    parts, cursor = [], 0
+    for s, e in merge_spans([(s, e) for s, e in spans if 0 <= s < e <= len(text)]):
+        parts += [escape(text[cursor:s]), f"<mark>{escape(text[s:e])}</mark>"]
+        cursor = e
+    parts.append(escape(text[cursor:]))
+    return "".join(parts)
+
+
 def render(text: str, spans: list[tuple[int, int]], fragments: int = 1) -> str:
     """Return snippet HTML: every character escaped, matches wrapped in <mark>."""
     spans = merge_spans([(s, e) for s, e in spans if 0 <= s < e <= len(text)])

@@ -51,3 +51,13 @@ def test_phrase_verification_rules():
     assert accepts("政府信息公开条例".encode())
     assert not accepts("信息公开 预算".encode())
     assert not query.parse('"公开"').needs_verification()
+
+
+def test_synonym_table_is_read_and_normalized():
+    from indexer import synonyms
+
+    assert "年度报告" in synonyms.alternatives("年报")
+    assert synonyms.alternatives("年報") == synonyms.alternatives("年报")
+    assert synonyms.alternatives("没有同义词的词") == []
+    q = query.to_whoosh(query.parse("三公经费"))
+    assert ("body", "公务接待") in set(q.iter_all_terms())

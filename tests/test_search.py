@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from indexer.analysis import normalize
@@ -121,3 +123,22 @@ def test_bad_parameters_are_rejected_with_a_reason(params, message):
 def test_odd_queries_are_read_leniently(reader, q):
     result = run(reader, q)
     assert result.total >= 0
+
+
+def test_plain_language_synonyms(reader):
+    # the budget writes “三公”经费 and 公务接待费, never 三公经费
+    assert DOCS[3].url in urls(run(reader, "三公经费"))
+    assert urls(run(reader, "年報")) == {d.url for d in DOCS if "年度报告" in d.title + d.body
+                                         or "年度報告" in d.title}
+    hit = run(reader, "三公经费").hits[0]
+    assert "<mark>三公</mark>" in hit.snippet or "<mark>公务接待</mark>" in hit.snippet
+
+
+def test_titles_are_highlighted_and_escaped(reader):
+    hit = run(reader, "营商环境").hits[0]
+    assert hit.title == DOCS[2].title
+    assert "<mark>" in hit.title_html and hit.title_html.replace("<mark>", "").replace(
+        "</mark>", "") == hit.title
+    for hit in run(reader, '"年度报告"').hits:  # marked in the title's own script
+        marked = re.findall(r"<mark>(.*?)</mark>", hit.title_html)
+        assert [normalize(m) for m in marked] == ["年度报告"], hit.title_html

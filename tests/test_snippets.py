@@ -35,3 +35,8 @@ def test_several_fragments_for_long_documents():
     spans = snippets.find_all(text, "公开") + snippets.find_all(text, "复议")
     html = snippets.render(text, spans, fragments=2)
     assert html.count("<mark>") == 2
+
+
+def test_mark_escapes_the_whole_text():
+    assert snippets.mark("<i>年度报告</i>", [(3, 7)]) == "&lt;i&gt;<mark>年度报告</mark>&lt;/i&gt;"
+    assert snippets.mark("标题", []) == "标题"
