@@ -11,7 +11,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
-from indexer import store
+from indexer import store, suggest
 from indexer.analysis import ANALYZER_VERSION, normalize, normalize_id
 from indexer.schema import SCHEMA_VERSION, build_schema
 
@@ -87,6 +87,8 @@ def build_index(archive_path: str | Path, index_root: str | Path,
         documents = ix.doc_count()
         store.write_meta(generation, {"archive_seq": last_seq, "index_version": INDEX_VERSION,
                                       "documents": documents, "built_at": time.time()})
+        with ix.searcher() as searcher:
+            suggest.write_vocabulary(generation, searcher)
         if full:
             store.publish(index_root, generation)
         ix.close()

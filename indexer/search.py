@@ -15,7 +15,7 @@ from whoosh import sorting
 from whoosh.reading import TermNotFound
 
 from indexer import query as uq
-from indexer import snippets, store
+from indexer import snippets, store, suggest
 from indexer.analysis import normalize
 from indexer.schema import build_schema
 
@@ -24,6 +24,7 @@ MAX_SIZE = 100
 SORTS = ("relevance", "date")
 DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
 FACETS = ("publisher", "year", "doc_type")
+SUGGEST_BELOW = 3
 
 
 class SearchError(ValueError):
@@ -119,6 +120,7 @@ class SearchResult:
     took_ms: float
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None  # a corrected query, offered when this one finds little
 
     @property
     def pages(self) -> int:
@@ -152,6 +154,7 @@ class IndexReader:
             local.index = whoosh_index.open_dir(generation, schema=build_schema())
             local.generation = generation
             local.searcher = None
+            local.suggester = suggest.Suggester(generation)
         latest = local.index.latest_generation()
         if local.searcher is None or local.searcher.reader().generation() != latest:
             # Not Searcher.refresh(): it reuses segment readers whose deletions changed,
@@ -171,7 +174,8 @@ class IndexReader:
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request against the live index."""
-        return run_search(self.searcher(), req)
+        searcher = self.searcher()
+        return run_search(searcher, req, self._local.suggester)
 
 
 def _filters(req: SearchRequest) -> wq.Query | None:
@@ -200,8 +204,10 @@ def _verified(searcher, parsed: uq.ParsedQuery, q: wq.Query, filt):
     return allowed or {-1}  # Whoosh reads an empty filter as "no filter"; -1 matches nothing
 
 
-def run_search(searcher, req: SearchRequest) -> SearchResult:
-    """Search with a searcher: parse, filter, verify phrases, rank or sort, page, facet, snip."""
+def run_search(searcher, req: SearchRequest,
+               suggester: suggest.Suggester | None = None) -> SearchResult:
+    """Search with a searcher: parse, filter, verify phrases, rank or sort, page, facet, snip;
+    offer a corrected query when this one finds fewer than SUGGEST_BELOW documents."""
     started = time.perf_counter()
     try:
         parsed = uq.parse(req.q)
@@ -222,9 +228,12 @@ def run_search(searcher, req: SearchRequest) -> SearchResult:
     hits = [_hit(h, body_spans[h.docnum], title_spans[h.docnum], parsed,
                  ranked=sortedby is None) for h in page_hits]
     facets = {name: _facet(results.groups(name)) for name in FACETS}
-    return SearchResult(query=req.q, total=len(results), page=req.page, size=req.size,
+    total = len(results)
+    suggestion = (suggester.suggest(parsed.words)
+                  if suggester is not None and total < SUGGEST_BELOW and parsed.words else None)
+    return SearchResult(query=req.q, total=total, page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
-                        hits=hits, facets=facets)
+                        hits=hits, facets=facets, suggestion=suggestion)
 
 
 def _facet(groups: dict) -> list[FacetValue]:

@@ -142,3 +142,21 @@ def test_titles_are_highlighted_and_escaped(reader):
     for hit in run(reader, '"年度报告"').hits:  # marked in the title's own script
         marked = re.findall(r"<mark>(.*?)</mark>", hit.title_html)
         assert [normalize(m) for m in marked] == ["年度报告"], hit.title_html
+
+
+@pytest.mark.parametrize("q,suggestion", [
+    ("营商坏境", "营商环境"),          # one character wrong
+    ("营商还境", "营商环境"),          # a homophone typed by pinyin input
+    ("yingshanghuanjing", "营商环境"),  # pinyin
+    ("云江省商物厅", "云江省商务厅"),  # a publisher
+    ("营商坏境 通知", "营商环境 通知"),  # only the unknown chunk changes
+])
+def test_did_you_mean(reader, q, suggestion):
+    result = run(reader, q)
+    assert result.suggestion == suggestion
+    assert run(reader, suggestion).total > 0
+
+
+@pytest.mark.parametrize("q", ["营商环境", "公开", "", '"营商坏境"', "完全无关的词语"])
+def test_no_suggestion_for_good_or_uncorrectable_queries(reader, q):
+    assert run(reader, q).suggestion is None

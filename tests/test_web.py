@@ -13,7 +13,8 @@ HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_y
 
 def test_api_search_shape(client):
     data = client.get("/api/search?q=政府信息公开&size=2").get_json()
-    assert set(data) == {"query", "total", "page", "size", "took_ms", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "size", "took_ms", "hits", "facets",
+                         "suggestion"}
     assert (data["query"], data["page"], data["size"]) == ("政府信息公开", 1, 2)
     assert data["total"] >= 2 and len(data["hits"]) == 2
     assert all(set(hit) == HIT_KEYS for hit in data["hits"])
@@ -107,3 +108,10 @@ def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_ro
     build_index(archive_path, index_root, full=True)
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
     assert client.get("/healthz").get_json()["documents"] == len(DOCS) + 1
+
+
+def test_suggestion_in_api_and_page(client):
+    assert client.get("/api/search?q=营商坏境").get_json()["suggestion"] == "营商环境"
+    assert client.get("/api/search?q=营商环境").get_json()["suggestion"] is None
+    page = client.get("/search?q=营商坏境").get_data(as_text=True)
+    assert "您是不是要找" in page and "q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83" in page

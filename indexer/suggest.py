@@ -1,0 +1,142 @@
+"""'Did you mean': corrections for mistyped and pinyin queries.
+
+Levenshtein distance does not correct Chinese (信总公开 is one character from 信息公开, and so
+are hundreds of other words); pinyin does (SEARCH_NOTES.md). The vocabulary is the words of the
+titles and their adjacent word pairs, the body words found in two documents or more, and the
+publishers, with document
+frequencies, written next to each index generation
+(`suggest.json`) whenever the index changes. A query chunk gets a correction when:
+
+- it is pinyin (`zhengfuxinxigongkai`): split into the fewest known words' pinyin;
+- it is Chinese and unknown: a known word of the same length that sounds the same
+  (行政付议 → 行政复议), else one that differs by one character (信总公开 → 信息公开),
+  the most frequent first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cached_property
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+from indexer.analysis import normalize, query_words
+
+FILE = "suggest.json"
+_PINYIN_INPUT = re.compile(r"^[a-z]{4,60}$")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+MAX_WORDS = 50_000  # the most frequent: pinyin costs ~30 µs a word at every index update
+
+
+def pinyin(text: str) -> str:
+    """Return the toneless pinyin of text, run together (信息 → xinxi)."""
+    return "".join(lazy_pinyin(text, style=Style.NORMAL))
+
+
+def write_vocabulary(generation: Path, searcher) -> int:
+    """Write the suggestion vocabulary of an index generation; return its size."""
+    words: dict[str, int] = {}
+    for field, min_df in (("title", 1), ("body", 2)):
+        for raw in searcher.lexicon(field):
+            word = raw.decode("utf-8")
+            df = searcher.doc_frequency(field, raw)
+            if df >= min_df and _HAN_WORD.match(word):
+                words[word] = max(words.get(word, 0), df)
+    for phrase, count in _title_pairs(searcher).items():  # 营商 + 环境: typos sit in phrases
+        words[phrase] = max(words.get(phrase, 0), count)
+    for publisher, count in _publishers(searcher):
+        words[publisher] = words.get(publisher, 0) + count
+    top = sorted(words.items(), key=lambda item: -item[1])[:MAX_WORDS]
+    entries = [[word, df, pinyin(word)] for word, df in top]
+    tmp = generation / (FILE + ".tmp")
+    tmp.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(generation / FILE)
+    return len(entries)
+
+
+def _title_pairs(searcher) -> dict[str, int]:
+    """Count the titles holding each pair of adjacent Chinese words (precise segmentation)."""
+    counts: dict[str, int] = {}
+    for stored in searcher.all_stored_fields():
+        words = query_words(stored.get("title", ""))
+        pairs = {a + b for a, b in zip(words, words[1:], strict=False) if _HAN_WORD.match(a + b)}
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _publishers(searcher) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for raw in searcher.lexicon("publisher"):
+        name = raw.decode("utf-8")
+        counts[name] = searcher.doc_frequency("publisher", raw)
+    return list(counts.items())
+
+
+class Suggester:
+    """Corrections from one generation's vocabulary (loaded on first use)."""
+
+    def __init__(self, generation: Path):
+        self.path = generation / FILE
+
+    @cached_property
+    def _entries(self) -> list[list]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+
+    @cached_property
+    def _df(self) -> dict[str, int]:
+        return {word: df for word, df, _ in self._entries}
+
+    @cached_property
+    def _by_pinyin(self) -> dict[str, str]:
+        best: dict[str, str] = {}
+        for word, _, sound in self._entries:  # entries are most frequent first
+            best.setdefault(sound, word)
+        return best
+
+    @cached_property
+    def _by_pattern(self) -> dict[str, list[str]]:
+        patterns: dict[str, list[str]] = {}
+        for word, _, _ in self._entries:
+            for i in range(len(word)):
+                patterns.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+        return patterns
+
+    def correct(self, chunk: str) -> str | None:
+        """Return a correction of one query chunk, or None if it looks right or nothing fits."""
+        text = normalize(chunk.strip())
+        if _PINYIN_INPUT.match(text):
+            return self._from_pinyin(text)
+        if not _HAN_WORD.match(text) or text in self._df:
+            return None
+        same_sound = self._by_pinyin.get(pinyin(text))
+        if same_sound and len(same_sound) == len(text):
+            return same_sound
+        near = {w for i in range(len(text))
+                for w in self._by_pattern.get(text[:i] + "?" + text[i + 1:], [])}
+        return max(near, key=lambda w: self._df[w]) if near else None
+
+    def _from_pinyin(self, text: str) -> str | None:
+        """Split pinyin into the fewest known words' pinyin (ties: the more frequent words)."""
+        best: list[tuple[int, int, list[str]] | None] = [None] * (len(text) + 1)
+        best[0] = (0, 0, [])
+        for end in range(1, len(text) + 1):
+            for start in range(max(0, end - 36), end):
+                word = self._by_pinyin.get(text[start:end])
+                if best[start] is None or word is None:
+                    continue
+                count, freq, words = best[start]
+                candidate = (count + 1, freq - self._df[word], [*words, word])
+                if best[end] is None or candidate[:2] < best[end][:2]:
+                    best[end] = candidate
+        return "".join(best[-1][2]) if best[-1] else None
+
+    def suggest(self, chunks: list[str]) -> str | None:
+        """Return the whole query with its chunks corrected, or None if nothing changed."""
+        corrected = [self.correct(chunk) or chunk for chunk in chunks]
+        return " ".join(corrected) if corrected != chunks else None
