@@ -78,11 +78,35 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+SUBSTRING_SCORE = 0.1  # a word found only as a substring ranks below a word match
+
+
+def _one_word(term: str) -> wq.Query:
+    """A query word in the title or body; or as an exact substring, when the documents'
+    segmentation differs (新媒体 inside 政务新媒体); or as its synonyms (区政府 → 区人民政府)."""
+    options: list[wq.Query] = [wq.Term("title", term), wq.Term("body", term)]
+    if len(term) > 1:  # a lone character as a substring would match nearly every document
+        options.append(_substring(term))
+    for alternative in synonyms.alternatives(term):
+        words = query_words(alternative)
+        if words:
+            options.append(wq.And([wq.Or([wq.Term("title", w), wq.Term("body", w)])
+                                   for w in words], boost=0.5))
+    return wq.Or(options)
+
+
+def _substring(text: str) -> wq.Query:
+    return wq.ConstantScoreQuery(wq.And([wq.Term("exact", g) for g in phrase_ngrams(text)]),
+                                 SUBSTRING_SCORE)
+
+
 def _all_words(chunk: str, boost: float = 1.0) -> wq.Query | None:
+    """Every word of the chunk (each as in `_one_word`), or the whole chunk as a substring."""
     terms = query_words(chunk)
     if not terms:
         return None
-    return wq.And([wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in terms], boost=boost)
+    words = wq.And([_one_word(t) for t in terms], boost=boost)
+    return wq.Or([words, _substring(chunk)]) if len(terms) > 1 else words
 
 
 def _word_query(chunk: str) -> wq.Query | None:
@@ -127,7 +151,8 @@ def highlight_terms(parsed: ParsedQuery) -> list[str]:
     synonyms included."""
     terms = []
     for chunk in parsed.words:
-        terms.extend(query_words(chunk))
-        for alternative in synonyms.alternatives(chunk):
+        words = query_words(chunk)
+        terms.extend(words)
+        for alternative in [a for w in [chunk, *words] for a in synonyms.alternatives(w)]:
             terms.extend(query_words(alternative))
     return list(dict.fromkeys(terms))

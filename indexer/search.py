@@ -207,7 +207,8 @@ def _verified(searcher, parsed: uq.ParsedQuery, q: wq.Query, filt):
 def run_search(searcher, req: SearchRequest,
                suggester: suggest.Suggester | None = None) -> SearchResult:
     """Search with a searcher: parse, filter, verify phrases, rank or sort, page, facet, snip;
-    offer a corrected query when this one finds fewer than SUGGEST_BELOW documents."""
+    offer a corrected query when this one finds fewer than SUGGEST_BELOW documents or holds
+    characters jieba could not join into words (信总公开 → 信 总 公开)."""
     started = time.perf_counter()
     try:
         parsed = uq.parse(req.q)
@@ -229,8 +230,10 @@ def run_search(searcher, req: SearchRequest,
                  ranked=sortedby is None) for h in page_hits]
     facets = {name: _facet(results.groups(name)) for name in FACETS}
     total = len(results)
+    unsure = total < SUGGEST_BELOW or any(len(w) == 1 for c in parsed.words
+                                          for w in uq.query_words(c))
     suggestion = (suggester.suggest(parsed.words)
-                  if suggester is not None and total < SUGGEST_BELOW and parsed.words else None)
+                  if suggester is not None and unsure and parsed.words else None)
     return SearchResult(query=req.q, total=total, page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
                         hits=hits, facets=facets, suggestion=suggestion)

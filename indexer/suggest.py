@@ -10,7 +10,8 @@ frequencies, written next to each index generation
 - it is pinyin (`zhengfuxinxigongkai`): split into the fewest known words' pinyin;
 - it is Chinese and unknown: a known word of the same length that sounds the same
   (行政付议 → 行政复议), else one that differs by one character (信总公开 → 信息公开),
-  the most frequent first.
+  the most frequent first; in a longer chunk, the same for its first unknown 4- or
+  3-character window (营样环境优化 → 营商环境优化).
 """
 
 from __future__ import annotations
@@ -114,12 +115,26 @@ class Suggester:
             return self._from_pinyin(text)
         if not _HAN_WORD.match(text) or text in self._df:
             return None
+        return self._fix(text) or self._fix_window(text)
+
+    def _fix(self, text: str) -> str | None:
+        """A known word of the same length that sounds the same, else one character away."""
         same_sound = self._by_pinyin.get(pinyin(text))
         if same_sound and len(same_sound) == len(text):
             return same_sound
         near = {w for i in range(len(text))
                 for w in self._by_pattern.get(text[:i] + "?" + text[i + 1:], [])}
         return max(near, key=lambda w: self._df[w]) if near else None
+
+    def _fix_window(self, text: str) -> str | None:
+        """In a long chunk, correct the first unknown 4- or 3-character window that can be."""
+        for size in (4, 3):
+            for start in range(len(text) - size + 1 if len(text) > size else 0):
+                window = text[start:start + size]
+                fixed = None if window in self._df else self._fix(window)
+                if fixed:
+                    return text[:start] + fixed + text[start + size:]
+        return None
 
     def _from_pinyin(self, text: str) -> str | None:
         """Split pinyin into the fewest known words' pinyin (ties: the more frequent words)."""
