@@ -25,6 +25,8 @@ SORTS = ("relevance", "date")
 DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
 FACETS = ("publisher", "year", "doc_type")
 SUGGEST_BELOW = 3
+RELATED_FROM = 10  # top hits whose titles give related searches
+RELATED_COUNT = 6
 
 
 class SearchError(ValueError):
@@ -121,6 +123,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # a corrected query, offered when this one finds little
+    related: list[str] = field(default_factory=list)  # key words of the top hits' titles
 
     @property
     def pages(self) -> int:
@@ -171,6 +174,11 @@ class IndexReader:
     def document(self, doc_id: str) -> dict | None:
         """Return a document's stored fields by its id, or None."""
         return self.searcher().document(id=doc_id)
+
+    def complete(self, prefix: str) -> list[str]:
+        """Return completions of a query prefix from the live index's vocabulary."""
+        self.searcher()  # follow a newly published generation
+        return self._local.suggester.complete(prefix)
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request against the live index."""
@@ -234,9 +242,22 @@ def run_search(searcher, req: SearchRequest,
                                           for w in uq.query_words(c))
     suggestion = (suggester.suggest(parsed.words)
                   if suggester is not None and unsure and parsed.words else None)
+    related = _related(searcher, [h.docnum for h in results[:RELATED_FROM]], parsed) \
+        if req.page == 1 and parsed.words else []
     return SearchResult(query=req.q, total=total, page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
-                        hits=hits, facets=facets, suggestion=suggestion)
+                        hits=hits, facets=facets, suggestion=suggestion, related=related)
+
+
+def _related(searcher, docnums: list[int], parsed: uq.ParsedQuery) -> list[str]:
+    """Words that set the top hits' titles apart from the collection (Bo1), not the query's."""
+    if not docnums:
+        return []
+    asked = set(uq.highlight_terms(parsed))
+    terms = searcher.key_terms(docnums, "title", numterms=RELATED_COUNT * 3)
+    words = [t for t, _ in terms if len(t) > 1 and not t.isdigit() and t not in asked
+             and not any(t in a or a in t for a in asked)]
+    return words[:RELATED_COUNT]
 
 
 def _facet(groups: dict) -> list[FacetValue]:
@@ -279,4 +300,5 @@ def _hit(hit, spans: list, title_spans: list, parsed: uq.ParsedQuery, ranked: bo
                publisher=stored.get("publisher", ""), pub_date=stored.get("pub_date_text", ""),
                doc_type=stored.get("doc_type", "other"), report_year=stored.get("report_year"),
                score=round(float(hit.score or 0.0), 4) if ranked else None,
-               snippet=snippets.render(body, spans, fragments=2 if len(body) > 2000 else 1))
+               snippet=snippets.render(body, spans, fragments=1 + (len(body) > 1500)
+                                       + (len(body) > 4000)))

@@ -151,6 +151,19 @@ class Suggester:
                     best[end] = candidate
         return "".join(best[-1][2]) if best[-1] else None
 
+    def complete(self, prefix: str, limit: int = 10) -> list[str]:
+        """Known words, phrases and publishers starting with the prefix (or its pinyin),
+        most frequent first."""
+        text = normalize(prefix.strip())
+        if not text:
+            return []
+        if text.isascii():
+            key = text.lower().replace(" ", "")
+            found = [w for w, _, sound in self._entries if sound.startswith(key)]
+        else:
+            found = [w for w, _, _ in self._entries if w.startswith(text) and w != text]
+        return found[:limit]
+
     def suggest(self, chunks: list[str]) -> str | None:
         """Return the whole query with its chunks corrected, or None if nothing changed."""
         corrected = [self.correct(chunk) or chunk for chunk in chunks]

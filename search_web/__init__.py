@@ -8,17 +8,22 @@ from pathlib import Path
 from flask import Flask
 
 from indexer.search import IndexReader
+from search_web.querylog import QueryLog
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. config: INDEX_ROOT (the index directory) and any Flask settings."""
+    """Build the app. config: INDEX_ROOT (the index directory), QUERY_LOG (default: next to
+    the index directory) and any Flask settings."""
     app = Flask(__name__)
     app.config.update(INDEX_ROOT="index_data/index", JSON_AS_ASCII=False)
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]))
+    log_path = app.config.get("QUERY_LOG") or Path(app.config["INDEX_ROOT"]).parent / \
+        "querylog.sqlite3"
+    app.extensions["gongkai.querylog"] = QueryLog(log_path)
 
     from search_web import api, errors, html
 

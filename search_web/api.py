@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.search import SearchRequest
-from search_web.common import reader
+from search_web.common import reader, run_search
 
 bp = Blueprint("api", __name__)
+MAX_PREFIX = 50
 
 
 @bp.get("/search")
 def search():
     """Search: the same result object the HTML page renders, as JSON."""
-    req = SearchRequest.from_params(request.args)
-    return jsonify(reader().search(req).to_dict())
+    _, result = run_search(request.args)
+    return jsonify(result.to_dict())
+
+
+@bp.get("/complete")
+def complete():
+    """Completions of a query being typed: known words, phrases and publishers (or pinyin)."""
+    prefix = request.args.get("q", "")
+    if len(prefix) > MAX_PREFIX:
+        abort(400, description=f"q is too long (at most {MAX_PREFIX} characters)")
+    return jsonify({"query": prefix, "completions": reader().complete(prefix)})
 
 
 @bp.get("/doc/<doc_id>")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from indexer.search import IndexReader
+from indexer.search import IndexReader, SearchRequest, SearchResult
+from search_web.querylog import QueryLog
 
 TYPE_LABELS = {"annual_report": "年度报告", "guide": "公开指南", "budget": "预决算",
                "notice": "通知公告", "other": "其他"}
@@ -13,3 +14,17 @@ TYPE_LABELS = {"annual_report": "年度报告", "guide": "公开指南", "budget
 def reader() -> IndexReader:
     """Return the app's index reader."""
     return current_app.extensions["gongkai.reader"]
+
+
+def run_search(params) -> tuple[SearchRequest, SearchResult]:
+    """Validate the parameters, search, and count the query (first pages only) in the log."""
+    req = SearchRequest.from_params(params)
+    result = reader().search(req)
+    if req.page == 1 and req.q:
+        querylog().record(req.q, result.total)
+    return req, result
+
+
+def querylog() -> QueryLog:
+    """Return the app's query log."""
+    return current_app.extensions["gongkai.querylog"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from indexer.search import SearchRequest
 from search_web.api import doc_json
-from search_web.common import TYPE_LABELS, reader
+from search_web.common import TYPE_LABELS, querylog, reader, run_search
 
 bp = Blueprint("html", __name__)
 PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size")
@@ -27,14 +26,13 @@ def helpers():
 @bp.get("/")
 def home():
     """The search box."""
-    return render_template("index.html", documents=reader().doc_count())
+    return render_template("index.html", documents=reader().doc_count(), hot=querylog().hot())
 
 
 @bp.get("/search")
 def search():
     """Search results with facets, sort and paging; the same result as /api/search."""
-    req = SearchRequest.from_params(request.args)
-    result = reader().search(req)
+    req, result = run_search(request.args)
     return render_template("search.html", req=req, result=result)
 
 

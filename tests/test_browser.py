@@ -44,6 +44,10 @@ def page():
 def test_search_facet_and_document(server_url, page):
     page.goto(server_url + "/")
     assert "政府信息公开检索" in page.title()
+    page.type("input[name=q]", "云江")  # completions arrive as the user types
+    page.wait_for_function("document.querySelectorAll('#completions option').length > 0")
+    assert "云江省商务厅" in page.eval_on_selector_all("#completions option",
+                                                   "els => els.map(e => e.value)")
     page.fill("input[name=q]", "公开")
     page.click("form.search button")
     page.wait_for_selector("li.hit")

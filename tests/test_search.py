@@ -160,3 +160,15 @@ def test_did_you_mean(reader, q, suggestion):
 @pytest.mark.parametrize("q", ["营商环境", "公开", "", '"营商坏境"', "完全无关的词语"])
 def test_no_suggestion_for_good_or_uncorrectable_queries(reader, q):
     assert run(reader, q).suggestion is None
+
+
+def test_long_documents_get_up_to_three_fragments(tmp_path):
+    from indexer.build import build_index
+    from tests.conftest import fill_archive, make_doc
+
+    body = "。".join(["无关的填充内容" * 200, "第一处行政复议", "无关的填充内容" * 200,
+                     "第二处行政复议", "无关的填充内容" * 200, "第三处行政复议", "结尾"])
+    archive = fill_archive(tmp_path / "a.sqlite3", [make_doc("http://x.gov.cn/l.html", "长文", body)])
+    build_index(archive, tmp_path / "ix")
+    snippet = IndexReader(tmp_path / "ix").search(SearchRequest(q="行政复议")).hits[0].snippet
+    assert snippet.count("<mark>行政复议</mark>") == 3 and snippet.count("…") >= 3

@@ -14,7 +14,7 @@ HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_y
 def test_api_search_shape(client):
     data = client.get("/api/search?q=政府信息公开&size=2").get_json()
     assert set(data) == {"query", "total", "page", "size", "took_ms", "hits", "facets",
-                         "suggestion"}
+                         "suggestion", "related"}
     assert (data["query"], data["page"], data["size"]) == ("政府信息公开", 1, 2)
     assert data["total"] >= 2 and len(data["hits"]) == 2
     assert all(set(hit) == HIT_KEYS for hit in data["hits"])
@@ -115,3 +115,36 @@ def test_suggestion_in_api_and_page(client):
     assert client.get("/api/search?q=营商环境").get_json()["suggestion"] is None
     page = client.get("/search?q=营商坏境").get_data(as_text=True)
     assert "您是不是要找" in page and "q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83" in page
+
+
+def test_related_searches(client):
+    data = client.get("/api/search?q=年度报告").get_json()
+    assert data["related"] and all(len(w) > 1 for w in data["related"])
+    assert "年度报告" not in data["related"]
+    page = client.get("/search?q=年度报告").get_data(as_text=True)
+    assert "相关搜索" in page and data["related"][0] in page
+    assert client.get("/api/search?q=年度报告&page=2").get_json()["related"] == []
+
+
+def test_completions(client):
+    data = client.get("/api/complete?q=云江").get_json()
+    assert data["query"] == "云江" and "云江省商务厅" in data["completions"]
+    assert all(c.startswith("云江") for c in data["completions"])
+    assert "营商环境" in client.get("/api/complete?q=yingshang").get_json()["completions"]
+    assert client.get("/api/complete?q=").get_json()["completions"] == []
+    too_long = client.get("/api/complete?q=" + "长" * 51)
+    assert too_long.status_code == 400 and too_long.get_json()["ok"] is False
+
+
+def test_query_log_feeds_hot_searches_and_keeps_no_personal_data(client, app):
+    for q in ["营商环境", "营商环境", "年度报告", "不存在的词语", "营商环境"]:
+        client.get("/api/search", query_string={"q": q}, headers={"User-Agent": "tester"})
+    client.get("/search?q=年度报告&page=2")  # later pages are not counted again
+    home = client.get("/").get_data(as_text=True)
+    assert "热门搜索" in home
+    hot = app.extensions["gongkai.querylog"].hot()
+    assert hot == ["营商环境", "年度报告"]  # most asked first; queries finding nothing are left out
+    db = app.extensions["gongkai.querylog"].db
+    columns = [row[1] for row in db.execute("PRAGMA table_info(queries)")]
+    assert columns == ["day", "query", "asked", "found"]
+    assert db.execute("SELECT sum(asked) FROM queries").fetchone()[0] == 5
