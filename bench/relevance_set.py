@@ -15,6 +15,7 @@ document was generated (grade 3: the document asked for; 2: on the topic in its 
 - typo          a known-item query with one character wrong: judged by the suggestion
 - pinyin        a query typed in pinyin: judged by the suggestion
 - plain         plain-language words (年报, 三公经费): relevant = what they mean
+- proximity     two words typed apart: best where they stand side by side
 """
 
 from __future__ import annotations
@@ -122,6 +123,17 @@ def queries(docs: list[dict], rng: random.Random) -> list[dict]:
         if q == "预决算":
             grades = {d["id"]: 2 for d in docs if d["doc_type"] == "budget"}
         out.append({"kind": "plain", "q": q, "grades": grades})
+    for first, second in [("公开", "指南"), ("行政", "复议"), ("政府", "网站"), ("公开", "目录"),
+                          ("政策", "解读"), ("信息", "管理"), ("监督", "保障"), ("平台", "建设"),
+                          ("主动", "公开"), ("公务", "接待")]:
+        grades = {}
+        for d in docs:  # grade 2: the words side by side, as typed; 1: both, apart only
+            text = d["title"] + "\n" + d["body"]
+            if first + second in text:
+                grades[d["id"]] = 2
+            elif first in text and second in text:
+                grades[d["id"]] = 1
+        out.append({"kind": "proximity", "q": f"{first} {second}", "grades": grades})
     return [q for q in out if q["grades"]]
 
 

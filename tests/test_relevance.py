@@ -23,7 +23,7 @@ def test_the_set_is_big_enough():
     assert len(docs) >= 300 and len(queries) >= 150
     kinds = {q["kind"] for q in queries}
     assert kinds == {"known_item", "topic", "phrase", "subword", "traditional", "typo", "pinyin",
-                     "plain"}
+                     "plain", "proximity"}
 
 
 def test_targets_of_issue_4(results):
@@ -38,3 +38,10 @@ def test_ahead_of_the_stock_pipeline_on_every_metric(results):
     ours, stock = results["gongkai"]["all"], results["stock"]["all"]
     for metric in ("mrr", "ndcg", "recall", "phrase_p", "phrase_r"):
         assert ours[metric] > stock[metric], metric
+
+
+def test_never_behind_the_stock_pipeline_on_any_kind_of_query(results):
+    for kind, ours in results["gongkai"].items():
+        for metric in ("mrr", "ndcg", "recall"):
+            assert ours[metric] >= results["stock"][kind][metric], (kind, metric)
+    assert results["gongkai"]["proximity"]["mrr"] > results["stock"]["proximity"]["mrr"]
