@@ -69,6 +69,7 @@ _ADDED_COLUMNS = (
     ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
 )
+DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
 HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
                  "index_number", "category", "doc_type", "report_year", "attachments")
 

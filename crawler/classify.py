@@ -11,7 +11,6 @@ _BUDGET = re.compile(r"预算|决算|三公经费")
 _GUIDE = re.compile(r"指南")
 _NOTICE = re.compile(r"通知|公告|通告|公示|意见|办法|决定")
 
-DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
 # Table labels that only one template has (DOMAIN.md §2.3, §2.4)
 _TEMPLATE_2021 = ("本年制发件数", "现行有效件数", "本年废止件数", "本年收费金额")
 _TEMPLATE_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量")

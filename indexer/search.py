@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,80 +16,15 @@ from whoosh.reading import TermNotFound
 from indexer import query as uq
 from indexer import snippets, store, suggest
 from indexer.analysis import normalize
+from indexer.request import SearchError, SearchRequest
 from indexer.schema import build_schema
 
-MAX_PAGE = 1000
-MAX_SIZE = 100
-SORTS = ("relevance", "date")
-DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
+__all__ = ["IndexReader", "SearchError", "SearchRequest", "SearchResult", "run_search"]
+
 FACETS = ("publisher", "year", "doc_type")
 SUGGEST_BELOW = 3
 RELATED_FROM = 10  # top hits whose titles give related searches
 RELATED_COUNT = 6
-
-
-class SearchError(ValueError):
-    """A search parameter that cannot be used; the message says which and why."""
-
-
-@dataclass
-class SearchRequest:
-    """A validated search: the query text, paging, sort and filters."""
-
-    q: str = ""
-    page: int = 1
-    size: int = 10
-    sort: str = "relevance"
-    publisher: str = ""
-    year: int | None = None
-    doc_type: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
-        """Validate request parameters (strings) into a SearchRequest, or raise SearchError."""
-        req = cls(q=(params.get("q") or "").strip(), publisher=(params.get("publisher") or ""),
-                  doc_type=params.get("type") or "", sort=params.get("sort") or "relevance")
-        req.page = _int_param(params, "page", 1, 1, MAX_PAGE)
-        req.size = _int_param(params, "size", 10, 1, MAX_SIZE)
-        if params.get("year"):
-            req.year = _int_param(params, "year", None, 1900, 2100)
-        if req.sort not in SORTS:
-            raise SearchError(f"sort must be one of {', '.join(SORTS)}")
-        if req.doc_type and req.doc_type not in DOC_TYPES:
-            raise SearchError(f"type must be one of {', '.join(DOC_TYPES)}")
-        req.date_from = _date_param(params, "from")
-        req.date_to = _date_param(params, "to")
-        if req.date_from and req.date_to and req.date_from > req.date_to:
-            raise SearchError("from must not be after to")
-        if len(req.q) > uq.MAX_QUERY_CHARS:
-            raise SearchError(f"q is too long ({len(req.q)} characters, "
-                              f"at most {uq.MAX_QUERY_CHARS})")
-        return req
-
-
-def _int_param(params, name, default, low, high):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise SearchError(f"{name} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise SearchError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-def _date_param(params, name) -> dt.date | None:
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise SearchError(f"{name} must be a date as YYYY-MM-DD, got {raw!r}") from None
 
 
 @dataclass
