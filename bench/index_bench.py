@@ -58,7 +58,7 @@ def corpus(n: int, merge: int = 1) -> list[Document]:
                              site="example.gov.cn", title=first.title, body=body,
                              publisher=first.publisher, pub_date=first.pub_date.isoformat(),
                              doc_type=first.doc_type, doc_number=first.doc_number,
-                             index_number=first.index_number))
+                             index_number=f"{first.index_number}-{i}"))  # unique: no duplicates
     return docs
 
 
@@ -76,8 +76,10 @@ def bench_gongkai(docs: list[Document], work: Path, repeat: int) -> dict:
         for doc in docs:
             archive.upsert(doc)
     started = time.perf_counter()
-    build_index(work / "archive.sqlite3", work / "index", full=True)
+    report = build_index(work / "archive.sqlite3", work / "index", full=True)
     seconds = time.perf_counter() - started
+    if report.documents != len(docs):
+        raise SystemExit(f"indexed {report.documents} of {len(docs)} documents: duplicates?")
     reader = IndexReader(work / "index")
     reader.search(SearchRequest(q="预热"))
     samples = []

@@ -41,7 +41,9 @@ def gongkai_engine(docs: list[dict], work: Path):
         for d in docs:
             fields = {k: v for k, v in d.items() if k != "id"}
             archive.upsert(Document(source="relevance", site="example.gov.cn", **fields))
-    build_index(work / "archive.sqlite3", work / "index", full=True)
+    report = build_index(work / "archive.sqlite3", work / "index", full=True)
+    if report.documents != len(docs):
+        raise SystemExit(f"indexed {report.documents} of {len(docs)} documents: duplicates?")
     reader = IndexReader(work / "index")
     ids = {d["url"]: d["id"] for d in docs}
 
