@@ -129,16 +129,15 @@ def _word_query(chunk: str) -> wq.Query | None:
 
 def _phrase_query(phrase: str) -> wq.Query:
     """Documents holding every n-gram of the phrase (a superset, verified later), scored by words."""
-    grams = wq.And([wq.Term("exact", g) for g in phrase_ngrams(phrase)])
     terms = query_words(phrase)
     scoring = wq.Or([wq.Term(f, t) for t in terms for f in ("title", "body")])
-    return wq.AndMaybe(wq.ConstantScoreQuery(grams, 0.01), scoring)
+    return wq.AndMaybe(_substring(phrase, 0.01), scoring)
 
 
 def to_whoosh(parsed: ParsedQuery) -> wq.Query:
     """Build the Whoosh query for a parsed user query (Every() when nothing positive is asked).
 
-    Phrases match here by n-grams only; `ParsedQuery.accepts` on the text makes them exact.
+    Phrases match here by n-grams only; `ParsedQuery.acceptor` on the text makes them exact.
     """
     parts = [q for q in map(_word_query, parsed.words) if q is not None]
     parts += [_phrase_query(p) for p in parsed.phrases]
