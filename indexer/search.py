@@ -91,7 +91,6 @@ class IndexReader:
             local.index = whoosh_index.open_dir(generation, schema=build_schema())
             local.generation = generation
             local.searcher = None
-            local.suggester = suggest.Suggester(generation)
         latest = local.index.latest_generation()
         if local.searcher is None or local.searcher.reader().generation() != latest:
             # Not Searcher.refresh(): it reuses segment readers whose deletions changed,
@@ -99,6 +98,7 @@ class IndexReader:
             if local.searcher is not None:
                 local.searcher.close()
             local.searcher = local.index.searcher()
+            local.suggester = suggest.Suggester(generation)  # its vocabulary changed too
         return local.searcher
 
     def doc_count(self) -> int:

@@ -105,6 +105,7 @@ def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_ro
         archive.upsert(make_doc("http://example.gov.cn/w.html", "湿地保护条例解读", "湿地保护"))
     build_index(archive_path, index_root)
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
+    assert client.get("/api/search?q=湿地保扩").get_json()["suggestion"] == "湿地保护"
     build_index(archive_path, index_root, full=True)
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
     assert client.get("/healthz").get_json()["documents"] == len(DOCS) + 1
