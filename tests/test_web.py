@@ -149,3 +149,10 @@ def test_query_log_feeds_hot_searches_and_keeps_no_personal_data(client, app):
     columns = [row[1] for row in db.execute("PRAGMA table_info(queries)")]
     assert columns == ["day", "query", "asked", "found"]
     assert db.execute("SELECT sum(asked) FROM queries").fetchone()[0] == 5
+
+
+def test_empty_facets_are_not_shown(client):
+    page = client.get("/search?q=完全无关的词语组合").get_data(as_text=True)
+    assert "没有找到相关文件" in page and 'data-facet="publisher"' not in page
+    filtered = client.get("/search?q=完全无关的词语组合&type=notice").get_data(as_text=True)
+    assert 'data-facet="doc_type"' in filtered and "取消" in filtered  # a filter can be undone
