@@ -11,7 +11,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
-from indexer import store, suggest
+from indexer import querylog, store, suggest
 from indexer.analysis import ANALYZER_VERSION, normalize, normalize_id
 from indexer.schema import SCHEMA_VERSION, build_schema
 
@@ -62,6 +62,18 @@ def to_fields(row: dict) -> dict:
     return {k: v for k, v in fields.items() if v not in ("", None)}
 
 
+def _asked(index_root: Path) -> dict[str, int]:
+    """Chunks of frequently asked queries that found something (from the web app's log)."""
+    path = querylog.default_path(index_root)
+    if not path.exists():
+        return {}
+    log_file = querylog.QueryLog(path)
+    try:
+        return log_file.frequent_chunks()
+    finally:
+        log_file.close()
+
+
 def _needs_full(generation: Path | None) -> bool:
     if generation is None:
         return True
@@ -88,7 +100,7 @@ def build_index(archive_path: str | Path, index_root: str | Path,
         store.write_meta(generation, {"archive_seq": last_seq, "index_version": INDEX_VERSION,
                                       "documents": documents, "built_at": time.time()})
         with ix.searcher() as searcher:
-            suggest.write_vocabulary(generation, searcher)
+            suggest.write_vocabulary(generation, searcher, _asked(index_root))
         if full:
             store.publish(index_root, generation)
         ix.close()

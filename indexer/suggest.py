@@ -2,8 +2,8 @@
 
 Levenshtein distance does not correct Chinese (信总公开 is one character from 信息公开, and so
 are hundreds of other words); pinyin does (SEARCH_NOTES.md). The vocabulary is the words of the
-titles and their adjacent word pairs, the body words found in two documents or more, and the
-publishers, with document
+titles and their adjacent word pairs, the body words found in two documents or more, the
+publishers and the chunks of frequently asked queries that found something, with document
 frequencies, written next to each index generation
 (`suggest.json`) whenever the index changes. A query chunk gets a correction when:
 
@@ -36,8 +36,10 @@ def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.NORMAL))
 
 
-def write_vocabulary(generation: Path, searcher) -> int:
-    """Write the suggestion vocabulary of an index generation; return its size."""
+def write_vocabulary(generation: Path, searcher, asked: dict[str, int] | None = None) -> int:
+    """Write the suggestion vocabulary of an index generation; return its size.
+
+    `asked`: chunks of frequently asked queries with their counts (from the query log)."""
     words: dict[str, int] = {}
     for field, min_df in (("title", 1), ("body", 2)):
         for raw in searcher.lexicon(field):
@@ -49,6 +51,9 @@ def write_vocabulary(generation: Path, searcher) -> int:
         words[phrase] = max(words.get(phrase, 0), count)
     for publisher, count in _publishers(searcher):
         words[publisher] = words.get(publisher, 0) + count
+    for chunk, count in (asked or {}).items():  # what people search for and find
+        if _HAN_WORD.match(chunk):
+            words[chunk] = words.get(chunk, 0) + count
     top = sorted(words.items(), key=lambda item: -item[1])[:MAX_WORDS]
     entries = [[word, df, pinyin(word)] for word, df in top]
     tmp = generation / (FILE + ".tmp")

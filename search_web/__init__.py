@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from indexer import querylog
 from indexer.search import IndexReader
-from search_web.querylog import QueryLog
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]))
-    log_path = app.config.get("QUERY_LOG") or Path(app.config["INDEX_ROOT"]).parent / \
-        "querylog.sqlite3"
-    app.extensions["gongkai.querylog"] = QueryLog(log_path)
+    log_path = app.config.get("QUERY_LOG") or querylog.default_path(app.config["INDEX_ROOT"])
+    app.extensions["gongkai.querylog"] = querylog.QueryLog(log_path)
 
     from search_web import api, errors, html
 

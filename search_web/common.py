@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from indexer.querylog import QueryLog
 from indexer.search import IndexReader, SearchRequest, SearchResult
-from search_web.querylog import QueryLog
 
 TYPE_LABELS = {"annual_report": "年度报告", "guide": "公开指南", "budget": "预决算",
                "notice": "通知公告", "other": "其他"}

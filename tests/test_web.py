@@ -156,3 +156,11 @@ def test_empty_facets_are_not_shown(client):
     assert "没有找到相关文件" in page and 'data-facet="publisher"' not in page
     filtered = client.get("/search?q=完全无关的词语组合&type=notice").get_data(as_text=True)
     assert 'data-facet="doc_type"' in filtered and "取消" in filtered  # a filter can be undone
+
+
+def test_frequent_queries_join_the_suggestion_vocabulary(client, archive_path, index_root):
+    assert client.get("/api/search?q=公开申清").get_json()["suggestion"] is None
+    for _ in range(3):  # people search for it and find it (依申请公开申请12件)
+        assert client.get("/api/search?q=公开申请").get_json()["total"] > 0
+    build_index(archive_path, index_root)  # the next index update reads the query log
+    assert client.get("/api/search?q=公开申清").get_json()["suggestion"] == "公开申请"

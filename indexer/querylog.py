@@ -1,5 +1,7 @@
 """The query log: how often each normalized query was asked per day, and whether it found
-anything. No addresses, agents or times of day: nothing about who asked. It feeds 热门搜索."""
+anything. No addresses, agents or times of day: nothing about who asked. The web app writes it
+(`querylog.sqlite3` next to the index directory); it feeds 热门搜索, and each index update adds
+the chunks of frequently asked queries to the suggestion vocabulary."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ from pathlib import Path
 from indexer.analysis import normalize
 
 MAX_QUERY = 100
+FILE = "querylog.sqlite3"
+
+
+def default_path(index_root: str | Path) -> Path:
+    """The query log's place: next to the index directory, in the data directory."""
+    return Path(index_root).parent / FILE
 
 
 class QueryLog:
@@ -44,3 +52,20 @@ class QueryLog:
                 "SELECT query FROM queries WHERE day >= ? GROUP BY query HAVING max(found) = 1 "
                 "ORDER BY sum(asked) DESC, query LIMIT ?", (since, limit)).fetchall()
         return [r[0] for r in rows]
+
+    def frequent_chunks(self, days: int = 90, limit: int = 2000) -> dict[str, int]:
+        """Space-separated chunks of the queries that found something, with how often asked."""
+        since = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT query, sum(asked) FROM queries WHERE day >= ? GROUP BY query "
+                "HAVING max(found) = 1 ORDER BY sum(asked) DESC LIMIT ?", (since, limit))
+            chunks: dict[str, int] = {}
+            for query, asked in rows:
+                for chunk in query.split():
+                    chunks[chunk] = chunks.get(chunk, 0) + asked
+        return chunks
+
+    def close(self) -> None:
+        """Close the file."""
+        self.db.close()
