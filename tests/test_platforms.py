@@ -395,3 +395,12 @@ def test_https_start_url_falls_back_to_http(tmp_path, serve):
     rows, run = crawl(tmp_path, https_base, "/")
     assert [r["url"] for r in rows.values()] == [server.base + "/a.html"]
     assert run["errors"] == 0
+
+
+def test_js_only_pages_are_reported_not_read(tmp_path, serve):
+    shell = (b'<html><body ng-app="gov"><div ng-bind-html="article.content"></div>'
+             b'<script src="/app.js"></script></body></html>')
+    server = serve({"/": b'<html><body><a href="/view.html">x</a></body></html>',
+                    "/view.html": shell})
+    rows, run = crawl(tmp_path, server.base, "/")
+    assert rows == {} and json.loads(run["error_detail"]) == {"js_only_page": 1}

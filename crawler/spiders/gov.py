@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -18,6 +19,8 @@ from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
 from crawler.urls import canonical_url
 
+# Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
+_JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*</div>", re.I)
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
 
@@ -66,7 +69,13 @@ class GovSpider(scrapy.Spider):
         if page is not None and page.body:  # a page that only links a PDF is not a document,
             yield page                       # but its title and date go to the attachment
         adapter = adapter_for(response, self.platform)
-        for target in [*generic.links(response), *self.list_requests(adapter, response)]:
+        targets = [*generic.links(response), *self.list_requests(adapter, response)]
+        if page is None and not targets and _JS_SHELL.search(response.text):
+            # content only a browser would render: say so instead of reading nothing silently
+            self.crawler.stats.inc_value("gongkai/errors/js_only_page")
+            self.logger.warning("JS-only page, nothing to read without a browser: %s",
+                                response.url)
+        for target in targets:
             request = self.follow(target, page)
             if request is not None:
                 yield request
