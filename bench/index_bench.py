@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import statistics
 import sys
@@ -37,7 +36,6 @@ QUERIES = ["政府信息公开", "依申请公开 行政复议", "行政许可",
            "行政诉讼 结果纠正", '"危及“三安全一稳定”"', "规范性文件 -预算", "政务新媒体",
            "食品安全监管", "保密审查", "青州市教育局", "口岸通关便利化", '"公开指南"',
            "安全生产专项整治 责任分工", "行政事业性收费"]
-TAGS = re.compile(r"<[^>]+>")
 
 
 def corpus(n: int, merge: int = 1) -> list[Document]:
@@ -52,8 +50,7 @@ def corpus(n: int, merge: int = 1) -> list[Document]:
     for i in range(n):
         group = samples[i * merge:(i + 1) * merge]
         first = group[0]
-        body = "\n".join(TAGS.sub("", s.body_html.replace("</p>", "\n").replace("</td>", " | "))
-                         for s in group)
+        body = "\n".join(s.body_text() for s in group)
         docs.append(Document(url=f"http://{first.slug}.example.gov.cn/{i}.html", source="bench",
                              site="example.gov.cn", title=first.title, body=body,
                              publisher=first.publisher, pub_date=first.pub_date.isoformat(),

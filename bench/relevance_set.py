@@ -31,7 +31,6 @@ from pypinyin import Style, lazy_pinyin
 from gongkai.samplesite.corpus import AGENCIES, generate
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "relevance"
-TAGS = re.compile(r"<[^>]+>")
 EXTRA_AGENCIES = [
     ("青州市教育局", "青教", "11530100MB0009012F", "qzjy"),
     ("白河县财政局", "白财", "11530121MB0009123G", "bhcz"),
@@ -44,10 +43,10 @@ def documents() -> list[dict]:
     docs = []
     for i, sample in enumerate(generate(seed=77, years=range(2012, 2025), notices_per_agency=6,
                                         agencies=AGENCIES + EXTRA_AGENCIES)):
-        body = TAGS.sub("", sample.body_html.replace("</p>", "\n").replace("</td>", " | "))
+        body = sample.body_text()
         year = re.search(r"(\d{4})年", sample.title)
         docs.append({"id": f"d{i:04d}", "url": f"http://{sample.slug}.example.gov.cn/{i}.html",
-                     "title": sample.title, "body": body.strip(), "publisher": sample.publisher,
+                     "title": sample.title, "body": body, "publisher": sample.publisher,
                      "pub_date": sample.pub_date.isoformat(), "doc_type": sample.doc_type,
                      "doc_number": sample.doc_number, "index_number": sample.index_number,
                      "report_year": int(year.group(1)) if sample.doc_type == "annual_report"

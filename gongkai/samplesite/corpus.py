@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 
 AGENCIES = [
@@ -48,6 +49,11 @@ class SampleDoc:
     category: str = ""
     style: str = "hanweb"  # hanweb | trs: the markup family of the detail page
     attachments: list[str] = field(default_factory=list)
+
+    def body_text(self) -> str:
+        """The body as plain text: a line per paragraph, ' | ' after each table cell."""
+        text = self.body_html.replace("</p>", "\n").replace("</td>", " | ")
+        return re.sub(r"<[^>]+>", "", text).strip()
 
 
 def _p(text: str) -> str:
