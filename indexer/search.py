@@ -179,18 +179,18 @@ def run_search(searcher, req: SearchRequest,
                                           for w in uq.query_words(c))
     suggestion = (suggester.suggest(parsed.words)
                   if suggester is not None and unsure and parsed.words else None)
-    related = _related(searcher, [h.docnum for h in results[:RELATED_FROM]], parsed) \
+    related = _related(searcher, [h.docnum for h in results[:RELATED_FROM]], terms) \
         if req.page == 1 and parsed.words else []
     return SearchResult(query=req.q, total=total, page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1),
                         hits=hits, facets=facets, suggestion=suggestion, related=related)
 
 
-def _related(searcher, docnums: list[int], parsed: uq.ParsedQuery) -> list[str]:
+def _related(searcher, docnums: list[int], asked_terms: list[str]) -> list[str]:
     """Words that set the top hits' titles apart from the collection (Bo1), not the query's."""
     if not docnums:
         return []
-    asked = set(uq.highlight_terms(parsed))
+    asked = set(asked_terms)
     terms = searcher.key_terms(docnums, "title", numterms=RELATED_COUNT * 3)
     words = [t for t, _ in terms if len(t) > 1 and not t.isdigit() and t not in asked
              and not any(t in a or a in t for a in asked)]
@@ -224,6 +224,8 @@ def _word_spans(searcher, field: str, docnums: list[int], terms: list[str]) -> d
 
 
 def _phrase_spans(text: str, parsed: uq.ParsedQuery) -> list[tuple[int, int]]:
+    if not parsed.phrases:  # most queries: no need to normalize the whole text
+        return []
     norm = normalize(text)
     return [span for phrase in parsed.phrases for span in snippets.find_all(norm, normalize(phrase))]
 
