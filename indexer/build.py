@@ -41,10 +41,10 @@ def exact_text(title: str, body: str) -> str:
 def to_fields(row: dict) -> dict:
     """Map an archive row to the index fields (empty values are left out)."""
     date = row.get("pub_date") or ""
+    text = exact_text(row["title"], row["body"])
     fields = {
         "id": row["doc_id"], "url": row["url"], "title": row["title"], "body": row["body"],
-        "exact": exact_text(row["title"], row["body"]),
-        "exact_text": normalize(exact_text(row["title"], row["body"])).encode("utf-8"),
+        "exact": text, "exact_text": normalize(text).encode("utf-8"),
         "publisher": row.get("publisher") or "", "source": row.get("source") or "",
         "site": row.get("site") or "", "doc_type": row.get("doc_type") or "other",
         "pub_date_text": date, "doc_number_text": row.get("doc_number") or "",
