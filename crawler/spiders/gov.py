@@ -65,11 +65,12 @@ class GovSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("gongkai/skipped/not_text")
             return
-        page = self.document(response) if isinstance(response, HtmlResponse) else None
+        links = generic.links(response)
+        page = self.document(response, links) if isinstance(response, HtmlResponse) else None
         if page is not None and page.body:  # a page that only links a PDF is not a document,
             yield page                       # but its title and date go to the attachment
         adapter = adapter_for(response, self.platform)
-        targets = [*generic.links(response), *self.list_requests(adapter, response)]
+        targets = [*links, *self.list_requests(adapter, response)]
         if page is None and not targets and _JS_SHELL.search(response.text):
             # content only a browser would render: say so instead of reading nothing silently
             self.crawler.stats.inc_value("gongkai/errors/js_only_page")
@@ -114,15 +115,16 @@ class GovSpider(scrapy.Spider):
         return request.replace(callback=self.parse, errback=self.on_error, meta=meta,
                                headers=headers)
 
-    def document(self, response: TextResponse) -> Document | None:
-        """Extract a detail page (its body may be empty), or None for list and navigation pages."""
+    def document(self, response: TextResponse, links: list[str]) -> Document | None:
+        """Extract a detail page (its body may be empty), or None for list and navigation pages;
+        `links` are the page's links, of which the attachments are recorded."""
         extracted = extract(response.text, response.url)
         if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
         template = report_template(extracted.body) if doc_type == "annual_report" else ""
         files = [{"name": attachments.file_name(u), "url": u, "type": attachments.url_extension(u)}
-                 for u in generic.links(response) if attachments.url_extension(u)]
+                 for u in links if attachments.url_extension(u)]
         return Document(
             url=canonical_url(response.url),
             source=self.source["name"],
