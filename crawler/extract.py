@@ -40,10 +40,19 @@ LABELS = {
     "主题分类": "category", "分类": "category",
     "名称": "title", "标题": "title",
 }
-_LABEL_RE = re.compile("^(" + "|".join(sorted(LABELS, key=len, reverse=True)) + ")[:：]?$")
+# Labels we do not store, known so that an empty cell before one does not take it as its value
+_OTHER_LABELS = ("有效性", "主题词", "体裁分类", "组配分类", "公开方式", "公开范围", "公开时限",
+                 "公开形式", "信息分类", "服务对象", "实施日期", "废止日期", "效力状态", "关键词",
+                 "内容概述", "时效")
+_LABEL_RE = re.compile("^(" + "|".join(sorted([*LABELS, *_OTHER_LABELS], key=len, reverse=True))
+                       + ")[:：]?$")
 _INLINE_LABELS = ("发布日期", "发布时间", "信息来源", "发布机构", "来源")
 _INLINE_RE = re.compile("(" + "|".join(_INLINE_LABELS) + r")\s*[:：]\s*([^\s|]+)")
-_FALLBACK_BLOCKS = ["div", "td", "article", "section"]
+_FALLBACK_BLOCKS = ["div", "td", "article", "section", "main", "body"]
+# Containers that never hold a document's text (readability's "unlikely candidates")
+_UNLIKELY = re.compile(r"foot|header|nav|menu|crumb|position|location|sidebar|copyright|"
+                       r"bottom|banner|share|related|friend", re.I)
+_LEAF_SKIP = {"script", "style", "table", "ul", "ol", "dl", "form"}
 _TITLE_SPLIT = re.compile(r"\s*[_|]\s*|\s+-\s+")
 
 
@@ -121,21 +130,29 @@ def _metas(soup: BeautifulSoup) -> dict[str, str]:
     return found
 
 
-def metadata_table(soup: BeautifulSoup) -> dict[str, str]:
-    """Read the 信息公开 metadata table by labels, whitespace-insensitive."""
+def metadata_table(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
+    """Read the 信息公开 metadata table by labels, whitespace-insensitive; return the values
+    and the elements holding them (tables, lists). A value that is itself a label is empty:
+    the cell before it was."""
     found: dict[str, str] = {}
+    holders: list[Tag] = []
     for cell in soup.find_all(["td", "th", "span", "label", "dt", "b", "strong", "li"]):
-        label = "".join(cell.get_text().split())
-        m = _LABEL_RE.match(label)
+        m = _LABEL_RE.match("".join(cell.get_text().split()))
         if not m:
             continue
+        holder = cell.find_parent(["table", "ul", "dl"])
+        if holder is not None and holder not in holders:
+            holders.append(holder)
         value_cell = cell.find_next_sibling(["td", "th", "span", "dd", "em"])
         if value_cell is None and cell.parent is not None and cell.parent.name in ("td", "th"):
             value_cell = cell.parent.find_next_sibling(["td", "th"])
-        if value_cell is not None:
-            value = " ".join(value_cell.get_text().split())
-            found.setdefault(LABELS[m.group(1)], value)
-    return found
+        if value_cell is None or m.group(1) not in LABELS:
+            continue
+        value = " ".join(value_cell.get_text().split())
+        if _LABEL_RE.match("".join(value.split())):
+            value = ""
+        found.setdefault(LABELS[m.group(1)], value)
+    return {k: v for k, v in found.items() if v}, holders
 
 
 def _body_node(html: str, soup: BeautifulSoup) -> Tag | None:
@@ -152,23 +169,55 @@ def _body_node(html: str, soup: BeautifulSoup) -> Tag | None:
     return None
 
 
-def _fallback_body(soup: BeautifulSoup) -> Tag | None:
-    """Pick the block with the most non-link text, then descend into a child holding most of it."""
-    best, best_len = None, 0
+def _unlikely(node: Tag) -> bool:
+    return bool(_UNLIKELY.search(" ".join(node.get("class") or []) + " " + (node.get("id") or "")))
+
+
+def _own_text(node: Tag) -> int:
+    """Length of the text a container holds itself: its direct text, inline children and
+    paragraphs (`<p>` and leaf blocks), links and chrome not counted. Nested containers count
+    for themselves."""
+    total = 0
+    for child in node.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            total += len(child.strip())
+        elif isinstance(child, Tag) and child.name not in _LEAF_SKIP and child.name != "a" and (
+                child.name not in _BLOCKS or child.name == "p"
+                or not child.find(_FALLBACK_BLOCKS + ["p", "table"])) and not _unlikely(child):
+            links = sum(len(a.get_text(strip=True)) for a in child.find_all("a"))
+            total += max(0, len(child.get_text(strip=True)) - links)
+    return total
+
+
+def _fallback_body(soup: BeautifulSoup, aside: list[Tag]) -> Tag | None:
+    """Pick the container whose own paragraphs hold the most text, however short.
+
+    `aside`: what is not body text (the metadata table, the title element); they and lines like
+    `发布日期：… 信息来源：…` are removed first, and chrome containers are never chosen."""
+    for node in aside:
+        node.decompose()
+    for node in soup.find_all(_FALLBACK_BLOCKS + ["span"]):  # not <p>: body text
+        text = node.get_text(" ", strip=True)
+        if not node.decomposed and len(text) < 80 and _INLINE_RE.search(text):
+            node.decompose()
+    best, best_score = None, 0
     for node in soup.find_all(_FALLBACK_BLOCKS):
-        text_len = len(node.get_text(strip=True))
-        link_len = sum(len(a.get_text(strip=True)) for a in node.find_all("a"))
-        own = text_len - link_len
-        if own > best_len and link_len < 0.3 * text_len:
-            best, best_len = node, own
-    if best_len < 200:
-        return None
-    while True:
-        inner = [c for c in best.find_all(_FALLBACK_BLOCKS, recursive=False)
-                 if len(c.get_text(strip=True)) >= 0.8 * best_len]
-        if not inner:
-            return best
-        best = inner[0]
+        if node.decomposed or any(_unlikely(n) for n in [node, *node.parents]
+                                  if isinstance(n, Tag)):
+            continue
+        score = _own_text(node)
+        if score > best_score:
+            best, best_score = node, score
+    return best
+
+
+def _title_nodes(soup: BeautifulSoup, title: str) -> list[Tag]:
+    """The elements showing the title (headings, `.title`): not part of the body."""
+    wanted = "".join(title.split())
+    return [node for node in soup.select("h1, h2, h3, .title, .con-title, .article-title")
+            if wanted and "".join(node.get_text().split()) == wanted]
 
 
 def _title(soup: BeautifulSoup, metas: dict, table: dict) -> str:
@@ -184,30 +233,33 @@ def _title(soup: BeautifulSoup, metas: dict, table: dict) -> str:
 
 
 def extract(html: str, url: str) -> Extracted | None:
-    """Extract a detail page; return None for list and navigation pages."""
+    """Extract a detail page; return None for list and navigation pages.
+
+    A page with document signals (ArticleTitle or PubDate meta, a known body container, a
+    metadata table, a 发布日期 label) keeps its text however short it is."""
     soup = BeautifulSoup(html, "lxml")
     metas = _metas(soup)
     _strip_chrome(soup)
-    table = metadata_table(soup)
+    table, table_nodes = metadata_table(soup)
     page_text = element_text(soup.body or soup)
     inline = dict(_INLINE_RE.findall(page_text))
+    title = _title(soup, metas, table)
+    meta_date = metas.get("pubdate") or metas.get("publishdate") or metas.get("firstpublishedtime")
     node = _body_node(html, soup)
     is_detail = bool(metas.get("articletitle") or node is not None or len(table) >= 2
-                     or "发布日期" in inline or "发布时间" in inline)
-    if node is None and is_detail:
-        node = _fallback_body(soup)
+                     or "发布日期" in inline or "发布时间" in inline or (title and meta_date))
     if not is_detail:
         return None
+    if node is None:
+        node = _fallback_body(soup, [*table_nodes, *_title_nodes(soup, title)])
     body = element_text(node) if node is not None else ""  # e.g. a page that only links a PDF
-    pub_date = (parse_date(metas.get("pubdate") or metas.get("publishdate")
-                           or metas.get("firstpublishedtime") or "")
-                or parse_date(table.get("pub_date", ""))
+    pub_date = (parse_date(meta_date or "") or parse_date(table.get("pub_date", ""))
                 or parse_date(inline.get("发布日期") or inline.get("发布时间") or "")
                 or date_from_url(url))
     publisher = (metas.get("contentsource") or table.get("publisher")
                  or inline.get("信息来源") or inline.get("发布机构") or inline.get("来源") or "")
     return Extracted(
-        title=_title(soup, metas, table),
+        title=title,
         body=body,
         publisher=publisher.strip(),
         pub_date=pub_date,
