@@ -51,13 +51,45 @@ def file_name(url: str) -> str:
     return unquote(parts.path.rsplit("/", 1)[-1])
 
 
-def title_for(text: str, url: str, parent_title: str = "") -> str:
-    """Title an attachment: its linking page's title, else its first short line, else the name."""
-    name = file_name(url)
+_EXT = re.compile(r"\.(?:" + "|".join(EXTENSIONS) + r")$", re.I)
+_SIZE = re.compile(r"[(（\[]\s*\d+(?:\.\d+)?\s*[KMG]?B?\s*[)）\]]", re.I)  # （356KB）
+_STAMP = re.compile(r"\d{8,}")  # upload timestamps and ids glued to names
+_GENERIC = re.compile(r"附件|下载|点击|点此|查看|原文|全文|文件|链接|打开|pdf|docx?|xlsx?|wps|版", re.I)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def descriptive(name: str) -> str:
+    """Return a link text or file name without its extension if it says something, else "".
+
+    Machine names (`P020240105123456.pdf`, `4804801.docx`, hashes, `WKgZu66N.pdf`) and bare
+    `下载`/`附件`/`点击查看` say nothing; `附件1：依申请公开情况统计表.xls` does.
+    """
+    text = _SIZE.sub("", " ".join((name or "").split()))
+    text = _EXT.sub("", text.strip())
+    text = _STAMP.sub("", text).strip(" _-.")
+    if not _CJK.search(_GENERIC.sub("", text)):
+        return ""
+    return text
+
+
+def display_name(link_text: str, url: str) -> str:
+    """The name a page's list of attachments shows: the link text, else the file name."""
+    return " ".join((link_text or "").split()) or file_name(url)
+
+
+def title_for(text: str, url: str, parent_title: str = "", link_text: str = "") -> str:
+    """Title an attachment: its linking page's title, with the link text (or file name) only
+    when that says more; without a page, that text, else the file's first short line."""
+    own = descriptive(link_text) or descriptive(file_name(url))
     if parent_title:
-        return f"{parent_title}（附件：{name}）"
+        squeezed = "".join(parent_title.split())
+        if not own or "".join(own.split()) in squeezed:
+            return parent_title
+        return f"{parent_title}（{own if own.startswith('附件') else '附件：' + own}）"
+    if own:
+        return own
     first = text.strip().split("\n", 1)[0].strip() if text.strip() else ""
-    return first if 0 < len(first) <= 80 else name
+    return first if 0 < len(first) <= 80 else f"{url_extension(url).upper() or '附件'}附件"
 
 
 def detect(body: bytes, url: str, content_type: str = "") -> str:
@@ -78,14 +110,67 @@ def detect(body: bytes, url: str, content_type: str = "") -> str:
 
 
 def extract_text(body: bytes, kind: str) -> str:
-    """Return the text of an attachment; raise AttachmentError if it cannot be read."""
+    """Return the text of an attachment; raise AttachmentError if it cannot be read.
+    Text laid out in lines (PDF, old Word) gets its wrapped lines joined again."""
     try:
         text = _READERS[kind](body)
     except AttachmentError:
         raise
     except Exception as exc:  # each library raises its own errors for broken files
         raise AttachmentError(f"unreadable {kind}: {exc}") from exc
+    if kind in _WRAPPED:
+        return join_wrapped(text)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_WRAPPED = ("pdf", "doc", "wps")
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_ENDS_SENTENCE = "。！？；：!?;:…"
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|"
+                      r"第[一二三四五六七八九十百]+[章节条部分]|\d{1,2}[.、．](?!\d))")
+_JOINS = (  # (end of a line, start of the next): the break between them was a wrap
+    (re.compile(f"[{_HAN}，、（《“‘]$"), re.compile(f"^[{_HAN}0-9，。、；：）》”’]")),
+    (re.compile(r"[0-9]$"), re.compile(f"^[0-9{_HAN}.,%]")),
+)
+_LATIN = (re.compile(r"[A-Za-z,]$"), re.compile(r"^[A-Za-z]"))
+SHORT_LINE = 0.7  # of the usual full line: a line this short ended its paragraph
+
+
+def join_wrapped(text: str) -> str:
+    """Join the lines a page layout wrapped (PDF text): `机\n构设置` → `机构设置`.
+
+    A break between two Han characters, inside a number or after a mid-sentence mark is a
+    wrap; a break after 。；：, before a heading (`二、`, `（三）`), after a short line, at a
+    table row (`a | b`) or at a blank line is a real one.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    lengths = sorted(len(line) for line in lines if line)
+    full = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 8 else 0
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            out.append("")
+            continue
+        glue = _glue(out[-1], line, full) if out and out[-1] else None
+        if glue is None:
+            out.append(line)
+        else:
+            out[-1] += glue + line
+    return "\n".join(line for line in out if line)
+
+
+def _glue(previous: str, line: str, full: int) -> str | None:
+    """What joins two lines ("" or " "), or None when the break between them is real."""
+    short = len(previous) < SHORT_LINE * full if full else \
+        bool(_HEADING.match(previous)) and len(previous) <= 15
+    if previous[-1] in _ENDS_SENTENCE or _HEADING.match(line) or short or \
+            " | " in previous or " | " in line:
+        return None
+    if any(end.search(previous) and start.match(line) for end, start in _JOINS):
+        return ""
+    if _LATIN[0].search(previous) and _LATIN[1].match(line):
+        return " "
+    return None
 
 
 def _pdf(body: bytes) -> str:

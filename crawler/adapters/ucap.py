@@ -46,6 +46,7 @@ def requests(response) -> list:
         parent = {"url": page, "title": article.get("title") or "",
                   "publisher": article.get("contentSource") or "",
                   "pub_date": parse_date(article.get("pubDate") or "")}
-        urls += [scrapy.Request(response.urljoin(f["url"]), meta={"parent": parent})
+        urls += [scrapy.Request(response.urljoin(f["url"]),
+                                meta={"parent": parent, "link_text": f.get("fileName") or ""})
                  for f in article.get("articleFiles") or [] if f.get("url")]
     return urls
