@@ -58,13 +58,13 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     error_detail TEXT NOT NULL DEFAULT '{}',
     status TEXT NOT NULL DEFAULT 'running',
     attachments INTEGER NOT NULL DEFAULT 0,
-    blocked_hosts TEXT NOT NULL DEFAULT '{}'
+    walls TEXT NOT NULL DEFAULT '{}'
 );
 """
 
 _ADDED_COLUMNS = (
     ("crawl_runs", "attachments", "INTEGER NOT NULL DEFAULT 0"),
-    ("crawl_runs", "blocked_hosts", "TEXT NOT NULL DEFAULT '{}'"),
+    ("crawl_runs", "walls", "TEXT NOT NULL DEFAULT '{}'"),
     ("crawl_runs", "duplicates", "INTEGER NOT NULL DEFAULT 0"),
     ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
@@ -151,11 +151,13 @@ class Archive:
         return self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
 
     def _duplicate_of(self, doc: Document) -> str | None:
-        """Return the URL of another live document with the same text or 索引号, if any."""
+        """Return the URL of another live document with the same text, or (pages only: files
+        inherit their page's) the same 索引号, if any."""
         row = self.db.execute(
             "SELECT url FROM documents WHERE url != ? AND source = ? AND status = 'live' AND "
-            "(text_hash = ? OR (index_number != '' AND index_number = ?)) LIMIT 1",
-            (doc.url, doc.source, doc.text_hash(), doc.index_number)).fetchone()
+            "(text_hash = ? OR (? = '' AND parent_url = '' AND index_number != '' AND "
+            "index_number = ?)) LIMIT 1",
+            (doc.url, doc.source, doc.text_hash(), doc.parent_url, doc.index_number)).fetchone()
         return row[0] if row else None
 
     def upsert(self, doc: Document) -> str:
@@ -210,23 +212,22 @@ class Archive:
                               "status = 'live'", (time.time(), url))
         return bool(cur.rowcount)
 
-    def validators(self, source: str) -> dict[str, tuple[str, str]]:
-        """Return {url: (etag, last_modified)} of a source's live documents that sent any."""
-        rows = self.db.execute(
-            "SELECT url, etag, last_modified FROM documents WHERE source = ? AND status = 'live' "
-            "AND (etag != '' OR last_modified != '')", (source,))
-        return {url: (etag, modified) for url, etag, modified in rows}
+    def lookup(self, urls: list[str]) -> dict[str, tuple[str, str, int]]:
+        """Return {url: (etag, last_modified, seq)} of the live documents among the URLs."""
+        found: dict[str, tuple[str, str, int]] = {}
+        unique = list(dict.fromkeys(urls))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = self.db.execute(
+                "SELECT url, etag, last_modified, seq FROM documents WHERE status = 'live' AND "
+                f"url IN ({', '.join('?' for _ in chunk)})", chunk)
+            found.update((url, (etag, modified, seq)) for url, etag, modified, seq in rows)
+        return found
 
     def get(self, doc_id: str) -> dict | None:
         """Return one document by its public id, or None."""
         row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return _row_dict(row) if row else None
-
-    def known_urls(self, source: str) -> set[str]:
-        """Return the URLs of the live documents of a source."""
-        rows = self.db.execute("SELECT url FROM documents WHERE source = ? AND status = 'live'",
-                               (source,))
-        return {r[0] for r in rows}
 
     def changes_since(self, seq: int) -> Iterator[dict]:
         """Yield every document row whose seq is above the given one, in seq order."""
@@ -251,17 +252,18 @@ class Archive:
         return cur.lastrowid
 
     def finish_run(self, run_id: int, counts: dict, errors: dict, status: str,
-                   blocked: dict | None = None) -> None:
-        """Record the end of a crawl run: counts, errors by kind, hosts behind bot walls."""
+                   walls: dict | None = None) -> None:
+        """Record the end of a crawl run: counts, errors by kind, and bot walls met
+        (`{"blocked": {origin: …}, "walled": {origin: {path: …}}}`, see crawler/walls.py)."""
         self.db.execute(
             "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
             "unchanged = ?, gone = ?, attachments = ?, duplicates = ?, errors = ?, "
-            "error_detail = ?, blocked_hosts = ?, status = ? WHERE id = ?",
+            "error_detail = ?, walls = ?, status = ? WHERE id = ?",
             (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
              counts.get("unchanged", 0), counts.get("gone", 0), counts.get("attachments", 0),
              counts.get("duplicate", 0),
              sum(errors.values()), json.dumps(errors, ensure_ascii=False),
-             json.dumps(blocked or {}, ensure_ascii=False), status, run_id))
+             json.dumps(walls or {}, ensure_ascii=False), status, run_id))
 
     def runs(self, limit: int = 20) -> list[dict]:
         """Return the most recent crawl runs, newest first."""

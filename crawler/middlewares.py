@@ -1,19 +1,59 @@
-"""Downloader middlewares: encodings, bot walls, per-host backoff. Order: crawler/settings.py."""
+"""Downloader middlewares (origins and sources, encodings, bot walls, per-origin backoff) and
+the HTTP download handler that keeps walls. Their order lives in crawler/settings.py."""
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import logging
-from urllib.parse import urlsplit
+import zlib
 
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet import defer, error
 
 from crawler.encoding import declared_encoding, detect_encoding
+from crawler.urls import origin
+from crawler.walls import Walled, WallPolicy, bot_wall, soft_404
 
 log = logging.getLogger(__name__)
-SMALL_PAGE = 4096  # challenge and soft-error pages are tiny
-_SOFT_404 = ("页面不存在", "页面找不到", "找不到页面", "页面已删除", "404 Not Found", "该页面不存在")
+
+
+def source_of(request) -> str:
+    """The configured source a request belongs to ("" for robots.txt and the like)."""
+    return request.meta.get("source", "")
+
+
+class SourceMiddleware:
+    """Politeness per origin, pages per source.
+
+    Every request gets its origin as download slot, so one request at a time and the delay hold
+    per origin (scheme, host, port), across all sources of the crawl. Responses are counted per
+    source, and a source stops sending requests once it reached GONGKAI_MAX_PAGES.
+    """
+
+    def __init__(self, stats, max_pages: int):
+        self.stats = stats
+        self.max_pages = max_pages
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats, crawler.settings.getint("GONGKAI_MAX_PAGES"))
+
+    def process_request(self, request, spider=None):
+        request.meta["download_slot"] = origin(request.url)  # also fixes redirected requests
+        source = source_of(request)
+        if source and self.max_pages and \
+                self.stats.get_value(f"gongkai/{source}/pages", 0) >= self.max_pages:
+            self.stats.set_value(f"gongkai/{source}/stopped", "page_limit")
+            raise IgnoreRequest(f"source {source} reached its page limit ({self.max_pages})")
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if source_of(request):
+            self.stats.inc_value(f"gongkai/{source_of(request)}/pages")
+        return response
 
 
 class EncodingMiddleware:
@@ -32,63 +72,142 @@ class EncodingMiddleware:
         return response.replace(encoding=detect_encoding(response.body))
 
 
-def bot_wall(response) -> str:
-    """Return why a response is a bot wall or block page (DOMAIN.md §3.1), or ""."""
-    body = response.body[:20000]
-    cookies = b" ".join(response.headers.getlist("Set-Cookie")).lower()
-    if response.status in (412, 202) and b"$_ts" in body:
-        return "ruishu_js_challenge"
-    if response.status == 521 and (b"__jsl_clearance" in body or b"__jsluid" in cookies):
-        return "jiasule_js_challenge"
-    if b"wzws" in cookies or (response.status != 200 and b"wzws" in body):
-        return "wzws_waf"
-    if response.status == 200 and len(response.body) < SMALL_PAGE and "非法请求".encode() in body:
-        return "illegal_request_page"
-    return ""
+class Walls:
+    """The crawl's knowledge of bot walls (crawler/walls.py), reported per source in the stats
+    (`gongkai/<source>/walls`: blocked origins and walled paths, with counts).
 
-
-def soft_404(response) -> bool:
-    """Whether a 200 answer is a small 'page not found' page."""
-    if response.status != 200 or len(response.body) >= SMALL_PAGE:
-        return False
-    text = response.body.decode("utf-8", errors="ignore")
-    return any(marker in text for marker in _SOFT_404)
-
-
-class BotWallMiddleware:
-    """Detect challenge pages, stop requesting that host for the rest of the run, report it."""
+    One per crawl, shared by BotWallMiddleware, which learns from answers, and
+    WallAwareDownloadHandler, which refuses a request at the moment it would be sent: requests
+    wait in their origin's queue after the middlewares saw them, and a wall may have been met
+    in the meantime."""
 
     def __init__(self, stats):
         self.stats = stats
-        self.blocked: dict[str, str] = {}
+        self.policy = WallPolicy()
 
     @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+    def of(cls, crawler) -> Walls:
+        """Return the crawl's Walls, made on first use."""
+        if getattr(crawler, "gongkai_walls", None) is None:
+            crawler.gongkai_walls = cls(crawler.stats)
+        return crawler.gongkai_walls
 
-    def process_request(self, request, spider=None):
-        host = urlsplit(request.url).hostname or ""
-        if host in self.blocked:
-            raise IgnoreRequest(f"{host} is behind a bot wall ({self.blocked[host]})")
-        return None
+    def refuse(self, request) -> None:
+        """Raise IgnoreRequest if a wall closes what the request asks for."""
+        refused = self.policy.refusal(request.url)
+        if refused is not None:
+            origin_key, scope, walled = refused
+            self._report(request, origin_key, scope, walled)
+            where = f"{origin_key}{scope}" if scope else origin_key
+            raise IgnoreRequest(f"{where} is behind a bot wall ({walled.reason})")
 
-    def process_response(self, request, response, spider=None):
-        reason = bot_wall(response)
+    def observe(self, request, response) -> None:
+        """Record a raw answer (a wall or a real page) as soon as the handler has it, before
+        the origin's next request is sent; bodies in an encoding it cannot read (brotli …) are
+        left to `learn`, after decompression."""
+        body = _decoded(response)
+        if body is not None:
+            request.meta[_SEEN] = self._record(request, response.replace(body=body))
+
+    def learn(self, request, response):
+        """Return a real answer (a small 'not found' page as a 404); raise IgnoreRequest for a
+        wall. `response` is decompressed."""
+        reason = request.meta.pop(_SEEN) if _SEEN in request.meta else \
+            self._record(request, response)
         if reason:
-            host = urlsplit(response.url).hostname or ""
-            self.blocked[host] = reason
-            self.stats.set_value(f"gongkai/blocked/{host}", reason)
-            log.warning("bot wall on %s (%s): backing off from this host", host, reason)
-            raise IgnoreRequest(f"{host} is behind a bot wall ({reason})")
+            raise IgnoreRequest(f"{response.url} is behind a bot wall ({reason})")
         if soft_404(response):
             self.stats.inc_value("gongkai/soft_404")
             return response.replace(status=404)
         return response
 
+    def _record(self, request, response) -> str:
+        """Record an answer in the policy; return the wall's reason, or ""."""
+        reason = bot_wall(response)
+        if not reason:
+            self.policy.page(response.url)
+            return ""
+        origin_key, scope, closed = self.policy.wall(response.url, reason)
+        state = self.policy.origins[origin_key]
+        self._report(request, origin_key, scope, state.scopes[scope])
+        if closed:
+            self._report(request, origin_key, "", state.closed)
+            log.warning("bot wall on %s (%s): every answer is a wall, leaving this origin",
+                        origin_key, reason)
+        else:
+            log.warning("bot wall on %s%s (%s): skipping that path", origin_key, scope, reason)
+        return reason
+
+    def _report(self, request, origin_key: str, scope: str, walled: Walled) -> None:
+        source = source_of(request)
+        if not source:
+            return
+        key = f"gongkai/{source}/walls"
+        report = self.stats.get_value(key) or {"blocked": {}, "walled": {}}
+        if scope:
+            report["walled"].setdefault(origin_key, {})[scope] = dataclasses.asdict(walled)
+        else:
+            report["blocked"][origin_key] = dataclasses.asdict(walled)
+        self.stats.set_value(key, report)
+
+
+class BotWallMiddleware:
+    """Skip what bot walls close (a path's directory, or a whole origin that walls
+    everything), and never let a wall page reach the spider."""
+
+    def __init__(self, walls: Walls):
+        self.walls = walls
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(Walls.of(crawler))
+
+    def process_request(self, request, spider=None):
+        self.walls.refuse(request)
+        return None
+
+    def process_response(self, request, response, spider=None):
+        return self.walls.learn(request, response)
+
+
+class WallAwareDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, asking Walls just before a request is sent and telling them
+    what came back at once: the origin's next request leaves when this transfer ends, which
+    with a short delay is before the middlewares see this answer."""
+
+    async def download_request(self, request):
+        walls = Walls.of(self.crawler)
+        walls.refuse(request)
+        response = await super().download_request(request)
+        walls.observe(request, response)
+        return response
+
+
+_SEEN = "gongkai_wall"  # meta: the handler's verdict on the answer ("" for a real page)
+_WALL_SIZE = 64 * 1024  # a compressed answer larger than this is no challenge page
+
+
+def _decoded(response) -> bytes | None:
+    """The body without its Content-Encoding (identity, gzip, deflate), or None."""
+    encoding = response.headers.get("Content-Encoding", b"").decode("latin-1").strip().lower()
+    if encoding in ("", "identity"):
+        return response.body
+    if len(response.body) > _WALL_SIZE:
+        return b""  # real content: no wall to see
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return gzip.decompress(response.body)
+        if encoding == "deflate":
+            return zlib.decompress(response.body, -zlib.MAX_WBITS if response.body[:1] != b"x"
+                                   else zlib.MAX_WBITS)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
 
 class BackoffMiddleware:
-    """Per-host backoff: each 5xx answer or timeout doubles the host's delay (up to MAX_DELAY),
-    each good answer halves it back toward the configured delay. Retries then wait longer."""
+    """Per-origin backoff: each 5xx answer or timeout doubles the origin's delay (up to
+    MAX_DELAY), each good answer halves it back toward the configured delay."""
 
     MIN_STEP = 0.25
     MAX_DELAY = 30.0
@@ -104,8 +223,7 @@ class BackoffMiddleware:
 
     def _slot(self, request):
         downloader = self.crawler.engine.downloader
-        key = request.meta.get("download_slot") or urlsplit(request.url).hostname
-        return downloader.slots.get(key)
+        return downloader.slots.get(request.meta.get("download_slot") or origin(request.url))
 
     def _slow_down(self, request) -> None:
         slot = self._slot(request)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from crawler.archive import Archive, Document
 
+COUNTS = ("new", "updated", "unchanged", "gone", "attachments", "duplicate", "pages")
+
 
 class ArchivePipeline:
-    """Write documents to the archive and record the crawl run with its counts."""
+    """Write documents to the archive and record one crawl run per source with its counts
+    (the spider and middlewares count per source under `gongkai/<source>/…`)."""
 
     def __init__(self, crawler, path: str):
         self.crawler = crawler
         self.path = path
         self.archive: Archive | None = None
-        self.run_id = 0
+        self.runs: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -20,29 +23,26 @@ class ArchivePipeline:
 
     def open_spider(self, spider=None):
         self.archive = Archive(self.path)
-        self.run_id = self.archive.start_run(self.crawler.spider.source["name"])
+        self.runs = {name: self.archive.start_run(name) for name in self.crawler.spider.sources}
 
     def process_item(self, item, spider=None):
         stats = self.crawler.stats
         if isinstance(item, Document):
-            stats.inc_value(f"gongkai/{self.archive.upsert(item)}")
+            stats.inc_value(f"gongkai/{item.source}/{self.archive.upsert(item)}")
         elif "gone" in item and self.archive.mark_gone(item["gone"]):
-            stats.inc_value("gongkai/gone")
+            stats.inc_value(f"gongkai/{item['source']}/gone")
         elif "unchanged" in item and self.archive.touch(item["unchanged"]):
-            stats.inc_value("gongkai/unchanged")
+            stats.inc_value(f"gongkai/{item['source']}/unchanged")
         return item
 
     def close_spider(self, spider=None):
         stats = self.crawler.stats.get_stats()
-        counts = {k: stats.get(f"gongkai/{k}", 0)
-                  for k in ("new", "updated", "unchanged", "gone", "attachments", "duplicate")}
-        counts["pages"] = stats.get("downloader/response_count", 0)
-        errors = _prefixed(stats, "gongkai/errors/")
-        blocked = _prefixed(stats, "gongkai/blocked/")
-        status = "finished" if stats.get("finish_reason", "finished") == "finished" else "stopped"
-        self.archive.finish_run(self.run_id, counts, errors, status, blocked)
+        finished = stats.get("finish_reason", "finished") == "finished"
+        for name, run_id in self.runs.items():
+            prefix = f"gongkai/{name}/"
+            counts = {k: stats.get(prefix + k, 0) for k in COUNTS}
+            errors = {k.removeprefix(prefix + "errors/"): v for k, v in stats.items()
+                      if k.startswith(prefix + "errors/")}
+            status = "finished" if finished and not stats.get(prefix + "stopped") else "stopped"
+            self.archive.finish_run(run_id, counts, errors, status, stats.get(prefix + "walls"))
         self.archive.close()
-
-
-def _prefixed(stats: dict, prefix: str) -> dict:
-    return {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}

@@ -37,3 +37,15 @@ class CanonicalFingerprinter:
 
     def fingerprint(self, request) -> bytes:
         return fingerprint(request.replace(url=canonical_url(request.url)))
+
+
+def origin(url: str) -> str:
+    """Return the origin of a URL, `scheme://host:port` (the port always written out).
+
+    Politeness slots, bot-wall blocks and robots.txt are per origin: two sites on one host name
+    with different ports, or http and https, are different origins.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme, 0)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"

@@ -59,8 +59,14 @@ def _print_crawl(report) -> None:
                    f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone, "
                    f"{run['attachments']} attachments, {run['duplicates']} duplicates; "
                    f"errors: {detail} ({run['status']})")
-        for host, reason in sorted(json.loads(run["blocked_hosts"] or "{}").items()):
-            click.echo(f"  blocked: {host} ({reason}); skipped for the rest of the run")
+        walls = json.loads(run["walls"] or "{}")
+        for origin, wall in sorted(walls.get("blocked", {}).items()):
+            click.echo(f"  blocked origin: {origin} ({wall['reason']}): every answer was a "
+                       f"wall ({wall['walls']}); {wall['skipped']} requests not sent")
+        for origin, scopes in sorted(walls.get("walled", {}).items()):
+            for scope, wall in sorted(scopes.items()):
+                click.echo(f"  walled path: {origin}{scope} ({wall['reason']}): "
+                           f"{wall['walls']} walls, {wall['skipped']} requests not sent")
     click.echo(f"crawl took {report.seconds:.1f}s")
 
 
@@ -77,7 +83,8 @@ def _print_index(report) -> None:
 @click.pass_context
 def crawl(ctx, sources, full):
     """Crawl the configured sources into the archive (incremental unless --full)."""
-    _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"], full=full))
+    _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"], full=full,
+                                progress=True))
 
 
 @cli.command()
@@ -93,7 +100,8 @@ def index(ctx, full):
 @click.pass_context
 def refresh(ctx, full):
     """Crawl every source, then update the index."""
-    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full)
+    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full,
+                                                  progress=True)
     _print_crawl(crawl_report)
     _print_index(index_report)
 
@@ -177,7 +185,7 @@ def demo(ctx, site_port, no_serve):
     config = demo_config(_config(ctx), site_port)
     server, pages = start_sample_site(config.data_dir, site_port)
     click.echo(f"sample site: {pages} documents on http://127.0.0.1:{site_port}/")
-    _print_crawl(pipeline.crawl(config, log_level=ctx.obj["log_level"]))
+    _print_crawl(pipeline.crawl(config, log_level=ctx.obj["log_level"], progress=True))
     _print_index(pipeline.index(config))
     if not no_serve:
         _serve(config, config["web.host"], config["web.port"])

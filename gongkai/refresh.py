@@ -41,15 +41,17 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[dict]:
 
 
 def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING",
-          full: bool = False) -> CrawlReport:
-    """Crawl the sources in a child process (Twisted's reactor runs once per process)."""
+          full: bool = False, progress: bool = False) -> CrawlReport:
+    """Crawl the sources in a child process (Twisted's reactor runs once per process);
+    `progress` shows per-source progress on stderr while it runs."""
     from crawler.run import crawl as run_crawl
 
     sources = select_sources(config, names)
     settings = scrapy_settings(
         config.archive_path, config["crawl.delay"], config["crawl.user_agent"],
         max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
-        retries=config["crawl.retries"], full=full, log_level=log_level)
+        retries=config["crawl.retries"], concurrency=max(1, config["crawl.concurrency"]),
+        full=full, progress=progress, log_level=log_level)
     Archive(config.archive_path).close()  # create the file and schema before the child starts
     started = time.monotonic()
     child = multiprocessing.get_context("spawn").Process(
@@ -83,9 +85,9 @@ def refresh_lock(config: Config):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def refresh(config: Config, log_level: str = "WARNING",
-            full: bool = False) -> tuple[CrawlReport, BuildReport]:
+def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
+            progress: bool = False) -> tuple[CrawlReport, BuildReport]:
     """Crawl every source, then update the index; never two at once on one data directory."""
     with refresh_lock(config):
-        report = crawl(config, log_level=log_level, full=full)
+        report = crawl(config, log_level=log_level, full=full, progress=progress)
         return report, index(config)

@@ -28,8 +28,9 @@ def in_domains(url: str, allowed_domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed_domains)
 
 
-def links(response) -> list[str]:
-    """Return the absolute http(s) URLs an HTML page links to (attachments included)."""
+def links(response) -> list:
+    """Return the links of an HTML page (scrapy `Link`s: absolute `url`, anchor `text`),
+    attachments included."""
     if not isinstance(response, HtmlResponse):
         return []
-    return [link.url for link in _EXTRACTOR.extract_links(response)]
+    return _EXTRACTOR.extract_links(response)

@@ -1,8 +1,10 @@
-"""The one spider: walks a configured source, hands detail pages to extraction and the archive."""
+"""The one spider: walks every configured source in one engine, hands detail pages to extraction
+and the archive. Each request carries the name of its source (`meta["source"]`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import scrapy
@@ -17,81 +19,121 @@ from crawler.adapters import adapter_for, generic
 from crawler.archive import Archive, Document
 from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, origin
 
 # Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
 _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*</div>", re.I)
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
+# What a page hands to the files it links: their title and metadata come from it.
+PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
+                 "category")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A configured source: its name, start URLs, allowed domains and forced platform."""
+
+    name: str
+    start_urls: tuple[str, ...]
+    allowed: tuple[str, ...]
+    platform: str = ""
+
+    @classmethod
+    def from_config(cls, entry: dict) -> Source:
+        starts = tuple(entry["start_urls"])
+        allowed = tuple(entry.get("allowed_domains") or
+                        sorted({urlsplit(u).hostname or "" for u in starts}))
+        return cls(entry["name"], starts, allowed, entry.get("platform", ""))
 
 
 class GovSpider(scrapy.Spider):
-    """Crawl one source: start URLs, in-domain links, detail pages become documents."""
+    """Crawl sources: start URLs, in-domain links, adapter requests; detail pages and
+    attachments become documents."""
 
     name = "gov"
     custom_settings = {"HTTPERROR_ALLOWED_CODES": [304, 404, 410]}
 
-    def __init__(self, source: dict, **kwargs):
-        super().__init__(name=f"gov:{source['name']}", **kwargs)
-        self.source = source
-        self.start_urls = list(source["start_urls"])
-        self.allowed = tuple(source.get("allowed_domains") or
-                             sorted({urlsplit(u).hostname for u in self.start_urls}))
-        self.platform = source.get("platform", "")
-        self.known: set[str] = set()
-        self.validators: dict[str, tuple[str, str]] = {}
+    def __init__(self, sources: list[dict], **kwargs):
+        super().__init__(**kwargs)
+        self.sources = {s["name"]: Source.from_config(s) for s in sources}
+        self.archive: Archive | None = None
+        self.start_seq = 0
 
     async def start(self):
         settings = self.crawler.settings
-        if not settings.getbool("GONGKAI_FULL"):  # incremental: what the archive already has
-            with Archive(settings.get("GONGKAI_ARCHIVE")) as archive:
-                self.known = archive.known_urls(self.source["name"])
-                self.validators = archive.validators(self.source["name"])
-        for url in self.start_urls:
-            yield self.follow(url, None)
+        if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
+            self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
+            self.start_seq = self.archive.max_seq()
+        for source in self.sources.values():
+            for url in source.start_urls:
+                yield self.follow(url, source, {})
+
+    def closed(self, reason):
+        if self.archive is not None:
+            self.archive.close()
+
+    def _known(self, targets: list) -> dict[str, tuple[str, str, int]]:
+        """The archive's live documents among the targets: {canonical url: (etag,
+        last_modified, seq)}; nothing on a full crawl."""
+        if self.archive is None:
+            return {}
+        return self.archive.lookup([canonical_url(_url(t)) for t in targets])
 
     def parse(self, response):
+        source = self.sources[response.meta["source"]]
         if response.status in (404, 410):
-            yield {"gone": canonical_url(response.url)}
+            yield {"gone": canonical_url(response.url), "source": source.name}
             return
         if response.status == 304:  # a known document, asked conditionally, has not changed
-            yield {"unchanged": canonical_url(response.url)}
+            yield {"unchanged": canonical_url(response.url), "source": source.name}
             return
         kind = attachments.detect(response.body, response.url,
                                   response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind:
-            yield from self.attachment(response, kind)
+            yield from self.attachment(response, source, kind)
             return
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("gongkai/skipped/not_text")
+            self.crawler.stats.inc_value(f"gongkai/{source.name}/skipped/not_text")
             return
         links = generic.links(response)
-        page = self.document(response, links) if isinstance(response, HtmlResponse) else None
+        page = self.document(response, source, links) \
+            if isinstance(response, HtmlResponse) else None
         if page is not None and page.body:  # a page that only links a PDF is not a document,
-            yield page                       # but its title and date go to the attachment
-        adapter = adapter_for(response, self.platform)
-        targets = [*links, *self.list_requests(adapter, response)]
+            yield page                       # but its title and metadata go to the file
+        listed = list(adapter_for(response, source.platform).requests(response))
+        known = self._known([*(link.url for link in links), *listed])
+        targets = [*(link.url for link in links), *self._stop_paging(listed, known, source)]
         if page is None and not targets and _JS_SHELL.search(response.text):
             # content only a browser would render: say so instead of reading nothing silently
-            self.crawler.stats.inc_value("gongkai/errors/js_only_page")
+            self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/js_only_page")
             self.logger.warning("JS-only page, nothing to read without a browser: %s",
                                 response.url)
+        parent = _parent_meta(page) if page is not None else {}
+        texts = {link.url: link.text for link in links}
         for target in targets:
-            request = self.follow(target, page)
+            request = self.follow(target, source, parent, known, texts.get(_url(target), ""))
             if request is not None:
                 yield request
 
-    def list_requests(self, adapter, response) -> list:
-        """The adapter's requests; its paging is dropped when a list shows only known items."""
-        targets = list(adapter.requests(response))
-        items = [t for t in targets if not _is_paging(t)]
-        if self.known and items and all(canonical_url(_url(t)) in self.known for t in items):
-            self.crawler.stats.inc_value("gongkai/paging_stopped")
-            return items
-        return targets
+    def _stop_paging(self, listed: list, known: dict, source: Source) -> list:
+        """Drop an adapter's further list pages when its list shows only items the archive
+        held before this crawl began (new items appear at the top of lists)."""
+        items = [t for t in listed if not _is_paging(t)]
+        before = self.start_seq + 1  # not in the archive: newer than anything known
+        if not items or len(items) == len(listed) or not all(
+                known.get(canonical_url(_url(t)), ("", "", before))[2] <= self.start_seq
+                for t in items):
+            return listed
+        self.crawler.stats.inc_value(f"gongkai/{source.name}/paging_stopped")
+        return items
 
-    def follow(self, target, parent: Document | None) -> scrapy.Request | None:
-        """Turn a URL or adapter request into a crawl request, or None if it is not followed."""
+    def follow(self, target, source: Source, parent: dict, known: dict | None = None,
+               link_text: str = "") -> scrapy.Request | None:
+        """Turn a URL or adapter request into a crawl request, or None if it is not followed.
+
+        Every request from a document page carries that page's metadata (`parent`): a file
+        behind a download endpoint without an extension is only recognised once fetched."""
         request = scrapy.Request(target) if isinstance(target, str) else target
         url = request.url
         if not url.startswith(("http://", "https://")):
@@ -100,14 +142,16 @@ class GovSpider(scrapy.Spider):
         path = urlsplit(url).path.lower()
         if not is_attachment and ("." + path.rsplit(".", 1)[-1]) in _SKIP_EXTENSIONS:
             return None
-        if not is_attachment and not generic.in_domains(url, self.allowed):
+        if not is_attachment and not generic.in_domains(url, source.allowed):
             return None  # attachments may sit on another host (DOMAIN.md §1.8)
-        meta = dict(request.meta)
-        if is_attachment and parent is not None:  # the page linking it beats a list's summary
-            meta["parent"] = _parent_meta(parent)
+        meta = {**request.meta, "source": source.name, "download_slot": origin(url)}
+        if parent:  # the page linking a file beats a list's summary of it
+            meta["parent"] = parent
+        if link_text and "link_text" not in meta:
+            meta["link_text"] = link_text
         # conditional GETs for known documents only: list pages are where new items appear
         headers = dict(request.headers)
-        etag, modified = self.validators.get(canonical_url(url), ("", ""))
+        etag, modified, _ = (known or {}).get(canonical_url(url), ("", "", 0))
         if request.method == "GET" and etag:
             headers["If-None-Match"] = etag
         if request.method == "GET" and modified:
@@ -115,78 +159,73 @@ class GovSpider(scrapy.Spider):
         return request.replace(callback=self.parse, errback=self.on_error, meta=meta,
                                headers=headers)
 
-    def document(self, response: TextResponse, links: list[str]) -> Document | None:
+    def document(self, response: TextResponse, source: Source, links: list) -> Document | None:
         """Extract a detail page (its body may be empty), or None for list and navigation pages;
-        `links` are the page's links, of which the attachments are recorded."""
+        of its `links`, the attachments are recorded."""
         extracted = extract(response.text, response.url)
         if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
         template = report_template(extracted.body) if doc_type == "annual_report" else ""
-        files = [{"name": attachments.file_name(u), "url": u, "type": attachments.url_extension(u)}
-                 for u in links if attachments.url_extension(u)]
-        return Document(
-            url=canonical_url(response.url),
-            source=self.source["name"],
-            site=urlsplit(response.url).hostname or "",
-            doc_type=doc_type,
-            report_year=report_year,
-            report_template=template,
-            attachments=files,
-            etag=_validators(response)[0],
-            last_modified=_validators(response)[1],
-            **vars(extracted),
-        )
+        files = [{"name": attachments.display_name(link.text, link.url), "url": link.url,
+                  "type": attachments.url_extension(link.url)}
+                 for link in links if attachments.url_extension(link.url)]
+        etag, modified = _validators(response)
+        return Document(url=canonical_url(response.url), source=source.name,
+                        site=urlsplit(response.url).hostname or "", doc_type=doc_type,
+                        report_year=report_year, report_template=template, attachments=files,
+                        etag=etag, last_modified=modified, **vars(extracted))
 
-    def attachment(self, response, kind: str):
-        """Yield an attachment as a document carrying its parent page's title, date, publisher."""
+    def attachment(self, response, source: Source, kind: str):
+        """Yield an attachment as a document with its linking page's title and metadata."""
         try:
             text = clean_text(attachments.extract_text(response.body, kind))
         except attachments.AttachmentError as exc:
-            self.crawler.stats.inc_value("gongkai/errors/bad_attachment")
+            self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/bad_attachment")
             self.logger.warning("unreadable attachment %s: %s", response.url, exc)
             return
-        self.crawler.stats.inc_value("gongkai/attachments")
+        self.crawler.stats.inc_value(f"gongkai/{source.name}/attachments")
         parent = response.meta.get("parent") or {}
-        title = attachments.title_for(text, response.url, parent.get("title", ""))
+        title = attachments.title_for(text, response.url, parent.get("title", ""),
+                                      response.meta.get("link_text", ""))
         doc_type, report_year = classify(parent.get("title") or title, text)
+        inherited = {k: parent.get(k, "") for k in PARENT_FIELDS if k != "title"}
+        etag, modified = _validators(response)
         yield Document(
-            url=canonical_url(response.url), source=self.source["name"],
-            site=urlsplit(response.url).hostname or "",
-            title=title, body=text, publisher=parent.get("publisher", ""),
-            pub_date=parent.get("pub_date", ""), doc_type=doc_type, report_year=report_year,
+            url=canonical_url(response.url), source=source.name,
+            site=urlsplit(response.url).hostname or "", title=title, body=text,
+            doc_type=doc_type, report_year=report_year,
             report_template=report_template(text) if doc_type == "annual_report" else "",
-            parent_url=parent.get("url", ""), etag=_validators(response)[0],
-            last_modified=_validators(response)[1])
+            parent_url=parent.get("url", ""), etag=etag, last_modified=modified, **inherited)
 
     def on_error(self, failure):
         """Count a failed request by kind; the crawl goes on."""
+        source = failure.request.meta.get("source", "")
         if failure.check(HttpError):  # before IgnoreRequest, its base class
             kind = f"http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt or a bot wall: policy, not a failure
-            self.crawler.stats.inc_value("gongkai/skipped/ignored")
+        elif failure.check(IgnoreRequest):  # robots.txt, a bot wall, a page limit: policy
+            self.crawler.stats.inc_value(f"gongkai/{source}/skipped/ignored")
             self.logger.info("skipped: %s (%s)", failure.request.url, failure.value)
-            return
+            return None
         elif failure.check(DNSLookupError):
             kind = "dns"
         elif failure.check(TimeoutError, TCPTimedOutError):
             kind = "timeout"
         else:
             kind = failure.type.__name__
-        retry = _other_scheme(failure.request) if kind not in ("dns",) and not kind.startswith(
-            "http_") else None
+        retry = None if kind == "dns" or kind.startswith("http_") \
+            else _other_scheme(failure.request)
         if retry is not None:  # many sites answer on one scheme only (DOMAIN.md §3.2)
-            self.crawler.stats.inc_value("gongkai/scheme_fallback")
+            self.crawler.stats.inc_value(f"gongkai/{source}/scheme_fallback")
             self.logger.info("%s failed (%s); trying %s", failure.request.url, kind, retry.url)
             return retry
-        self.crawler.stats.inc_value(f"gongkai/errors/{kind}")
+        self.crawler.stats.inc_value(f"gongkai/{source}/errors/{kind}")
         self.logger.warning("request failed (%s): %s", kind, failure.request.url)
         return None
 
 
 def _parent_meta(doc: Document) -> dict:
-    return {"url": doc.url, "title": doc.title, "pub_date": doc.pub_date,
-            "publisher": doc.publisher}
+    return {"url": doc.url, **{k: getattr(doc, k) for k in PARENT_FIELDS}}
 
 
 def _validators(response) -> tuple[str, str]:
@@ -213,4 +252,5 @@ def _other_scheme(request) -> scrapy.Request | None:
     if not swapped:
         return None
     return request.replace(url=swapped, dont_filter=True,
-                           meta={**request.meta, "scheme_fallback": True})
+                           meta={**request.meta, "scheme_fallback": True,
+                                 "download_slot": origin(swapped)})
