@@ -12,6 +12,7 @@ import io
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,12 +21,20 @@ LATER = email.utils.formatdate(1_750_000_000, usegmt=True)
 
 
 class FixtureServer:
-    """A threaded HTTP server on 127.0.0.x serving routes; `requests` lists what was asked."""
+    """A threaded HTTP server on 127.0.0.x serving routes; `requests` lists what was asked,
+    `spans` when each request was in flight (monotonic start, end, path).
 
-    def __init__(self, routes: dict, host: str = "127.0.0.1"):
+    `latency`: seconds each answer takes; `headers`: sent with every answer (a session
+    cookie, as real sites set one)."""
+
+    def __init__(self, routes: dict, host: str = "127.0.0.1", latency: float = 0.0,
+                 headers: dict | None = None, port: int = 0):
         self.routes = routes
         self.changed: set[str] = set()  # paths edited since LAST_MODIFIED: they date from LATER
         self.requests: list[tuple[str, str, int]] = []
+        self.spans: list[tuple[float, float, str]] = []
+        self.latency = latency
+        self.extra_headers = headers or {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,12 +53,15 @@ class FixtureServer:
             def do_POST(self):
                 server.answer(self)
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://{host}:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def answer(self, handler) -> None:
+        started = time.monotonic()
+        if self.latency:
+            time.sleep(self.latency)
         route = self.routes.get(handler.path) or self.routes.get(urlsplit(handler.path).path)
         if callable(route):
             status, headers, body = route(handler)
@@ -64,11 +76,12 @@ class FixtureServer:
             headers = {"Content-Type": ctype, "Last-Modified": self.last_modified(handler.path)}
         self.requests.append((handler.command, handler.path, status))
         handler.send_response(status)
-        for key, value in headers.items():
+        for key, value in {**self.extra_headers, **headers}.items():
             handler.send_header(key, value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+        self.spans.append((started, time.monotonic(), handler.path))
 
     def last_modified(self, path: str) -> str:
         return LATER if path in self.changed else LAST_MODIFIED
@@ -77,6 +90,10 @@ class FixtureServer:
         """Replace a static route's content, as an editor publishing would."""
         self.routes[path] = body
         self.changed.add(path)
+
+    def paths(self) -> list[str]:
+        """Every path asked for, in order."""
+        return [path for _, path, _ in self.requests]
 
     def fetched(self, since: int = 0) -> list[str]:
         """The paths answered with content (not 304) from request number `since` on."""
@@ -196,3 +213,22 @@ def make_xlsx(rows: list[list[str]]) -> bytes:
 
 def json_route(data) -> tuple[bytes, str]:
     return json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8"
+
+
+def crawl_sources(data_dir, sources: list[dict], delay: float = 0.0, full: bool = False,
+                  **settings) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Crawl sources with `gongkai.refresh.crawl` into data_dir; return (live archive rows by
+    URL, the crawl runs by source name). `settings`: more GONGKAI_CRAWL_* values."""
+    import dataclasses
+
+    from crawler.archive import Archive
+    from gongkai import refresh
+    from gongkai.config import load_config
+
+    env = {"GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_CRAWL_DELAY": str(delay),
+           **{f"GONGKAI_CRAWL_{k.upper()}": str(v) for k, v in settings.items()}}
+    config = dataclasses.replace(load_config(None, env=env), sources=sources)
+    report = refresh.crawl(config, full=full)
+    with Archive(config.archive_path) as archive:
+        rows = {r["url"]: r for r in archive.changes_since(0) if r["status"] == "live"}
+    return rows, {run["source"]: run for run in report.runs}

@@ -8,9 +8,11 @@ from click.testing import CliRunner
 from scrapy.http import HtmlResponse, Response
 
 from crawler import attachments
+from crawler.adapters.gkmlpt import balanced, category_ids
 from crawler.encoding import decode_html, detect_encoding
-from crawler.middlewares import bot_wall, soft_404
-from crawler.urls import canonical_url
+from crawler.extract import extract
+from crawler.urls import canonical_url, origin
+from crawler.walls import FIRST_WALLS, WALLS_IN_A_ROW, WallPolicy, bot_wall, soft_404, wall_scope
 from gongkai.cli import cli
 from tests.sites import make_docx, make_pdf, make_xlsx
 
@@ -57,6 +59,53 @@ def test_bot_walls(kwargs, reason):
     assert bot_wall(response(**kwargs)) == reason
 
 
+@pytest.mark.parametrize("url,expected", [
+    ("http://x.gov.cn/a.html", "http://x.gov.cn:80"),
+    ("https://X.gov.cn/a.html", "https://x.gov.cn:443"),
+    ("http://x.gov.cn:8080/", "http://x.gov.cn:8080"),
+    ("https://x.gov.cn:80/", "https://x.gov.cn:80"),
+])
+def test_origins_keep_scheme_and_port(url, expected):
+    assert origin(url) == expected
+
+
+@pytest.mark.parametrize("url,scope", [
+    ("http://x.gov.cn/search/index.jsp?q=1", "/search/"),
+    ("http://x.gov.cn/interface/api/list.do", "/interface/api/"),
+    ("http://x.gov.cn/robots.txt", "/robots.txt"),
+    ("http://x.gov.cn/search?q=2", "/search"),
+    ("http://x.gov.cn/", "/"),
+])
+def test_a_wall_closes_its_directory_or_a_root_path(url, scope):
+    assert wall_scope(url) == scope
+
+
+def test_wall_policy_scopes_and_closing_rules():
+    policy = WallPolicy()
+    policy.page("http://x.gov.cn/")
+    policy.wall("http://x.gov.cn/search/index.jsp?q=1", "ruishu_js_challenge")
+    policy.wall("http://x.gov.cn/", "ruishu_js_challenge")
+    assert policy.refusal("http://x.gov.cn/search/other.jsp")[1] == "/search/"
+    assert policy.refusal("http://x.gov.cn/")[1] == "/"
+    assert policy.refusal("http://x.gov.cn/xxgk/a.html") is None  # `/` is only the home page
+    assert policy.refusal("https://x.gov.cn/search/a.jsp") is None  # another origin
+    # a site that keeps serving pages stays open however many directories it walls
+    for n in range(10):
+        policy.wall(f"http://x.gov.cn/d{n}/a.html", "wzws_waf")
+        policy.page(f"http://x.gov.cn/ok{n}.html")
+    assert policy.origins["http://x.gov.cn:80"].closed is None
+    # WALLS_IN_A_ROW walls without a real page close it
+    closed = [policy.wall(f"http://x.gov.cn/e{n}/a.html", "wzws_waf")[2]
+              for n in range(WALLS_IN_A_ROW)]
+    assert closed == [False] * (WALLS_IN_A_ROW - 1) + [True]
+    assert policy.refusal("http://x.gov.cn/ok1.html")[1] == ""
+    # an origin that never served a real page is closed after FIRST_WALLS walls
+    fresh = WallPolicy()
+    closed = [fresh.wall(f"http://y.gov.cn/p{n}.html", "ruishu_js_challenge")[2]
+              for n in range(FIRST_WALLS)]
+    assert closed == [False] * (FIRST_WALLS - 1) + [True]
+
+
 def test_soft_404():
     assert soft_404(response(body="<h1>对不起，您访问的页面不存在</h1>".encode()))
     assert not soft_404(response(body="<p>页面不存在的情况说明</p>".encode() * 400))
@@ -74,6 +123,50 @@ def test_soft_404():
 def test_attachment_urls(url, ext, name):
     assert attachments.url_extension(url) == ext
     assert attachments.file_name(url) == name
+
+
+@pytest.mark.parametrize("link_text,url,parent,title", [
+    ("示例县2023年政府信息公开工作年度报告.pdf", "http://x/P020250122003083634268.pdf",
+     "示例县2023年政府信息公开工作年度报告", "示例县2023年政府信息公开工作年度报告"),
+    ("下载", "http://x/P020250122003083634268.pdf", "示例县年报", "示例县年报"),
+    ("附件1：依申请公开情况统计表.xls", "http://x/4804801.xls", "示例县年报",
+     "示例县年报（附件1：依申请公开情况统计表）"),
+    ("点击下载（356KB）", "http://x/download.jsp?filename=行政处罚裁量基准.docx", "关于印发的通知",
+     "关于印发的通知（附件：行政处罚裁量基准）"),
+    ("", "http://x/a1b2c3d4e5f6a7b8c9d0e1f2.pdf", "", "示例文件首行"),
+    ("", "http://x/WKgZu66N.pdf", "", "示例文件首行"),
+    ("关于印发《办法》的通知1754038819428.pdf", "http://x/WKgZu66N.pdf", "", "关于印发《办法》的通知"),
+])
+def test_attachment_titles_never_show_machine_file_names(link_text, url, parent, title):
+    assert attachments.title_for("示例文件首行\n正文", url, parent, link_text) == title
+
+
+def test_pdf_line_wraps_are_joined_and_real_breaks_kept():
+    text = "\n".join(["一、总体情况", "本机关坚持以公开为常态、不公开为例外，优化机",
+                      "构设置，全年收到申请1", "2件。", "本年制发件数 | 3 | 5", "二、主动公开情况",
+                      "（一）规章。本年度未制发规章，继续做好规范性文", "件清理工作。",
+                      "Open government data is", "published monthly."])
+    assert attachments.join_wrapped(text).split("\n") == [
+        "一、总体情况", "本机关坚持以公开为常态、不公开为例外，优化机构设置，全年收到申请12件。",
+        "本年制发件数 | 3 | 5", "二、主动公开情况", "（一）规章。本年度未制发规章，继续做好规范性文件清理工作。",
+        "Open government data is published monthly."]
+
+
+def test_an_empty_metadata_cell_does_not_take_the_next_label():
+    page = ("<html><body><table><tr><td>索引号：</td><td></td><td>主题分类：</td><td>综合政务</td></tr>"
+            "<tr><td>文号：</td><td>有效性：</td><td>发布日期：</td><td>2024-01-02</td></tr></table>"
+            "<div class='x'><p>短通知。</p></div></body></html>")
+    doc = extract(page, "http://x.gov.cn/a.html")
+    assert (doc.index_number, doc.doc_number, doc.category) == ("", "", "综合政务")
+    assert doc.body == "短通知。" and doc.pub_date == "2024-01-02"
+
+
+def test_gkmlpt_category_trees_are_walked_at_every_depth():
+    text = ("window._CONFIG = {SID: '1', TREE: [{\"id\": 1, \"children\": [{\"id\": 2, "
+            "\"name\": \"a]b\", \"children\": [{\"id\": 3}]}]}, {\"id\": 4}], X: [9]};")
+    tree = balanced(text, text.index("["))
+    assert tree.endswith('{"id": 4}]') and sorted(category_ids(tree)) == ["1", "2", "3", "4"]
+    assert category_ids(balanced("[{id: 5, children: [{id: 6}]}, {id: 7}]", 0)) == ["5", "6", "7"]
 
 
 def test_attachment_types_by_content():

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from crawler.archive import Archive
+from crawler.urls import origin
 from gongkai import refresh
 from gongkai.config import load_config
 from tests.sites import (
@@ -192,15 +193,16 @@ def test_trs_create_page_html_paging_and_a_pdf_only_report(tmp_path, serve):
     pdf = "/xxgk/202401/P020240105123456.pdf"
     assert set(rows) == {f"/xxgk/202401/t202401{n:02d}_{n}.shtml" for n in range(1, 6)} | {pdf}
     report = rows[pdf]
-    assert report["title"] == "示例县2023年政府信息公开工作年度报告（附件：P020240105123456.pdf）"
+    # the file's machine name never goes into a title; its link text repeats the page's title
+    assert report["title"] == "示例县2023年政府信息公开工作年度报告"
     assert report["pub_date"] == "2024-01-05" and report["publisher"] == "示例县人民政府"
     assert report["parent_url"] == server.base + "/xxgk/202401/t20240105_5.shtml"
     assert report["doc_type"] == "annual_report" and report["report_year"] == 2023
     assert "全年收到政府信息公开申请42件" in report["body"]
     assert "本年制发件数 | 3 | 5 | 156" in report["body"]
     parent = rows["/xxgk/202401/t20240105_5.shtml"]
-    assert parent["attachments"] == [{"name": "P020240105123456.pdf", "url": server.base + pdf,
-                                      "type": "pdf"}]
+    assert parent["attachments"] == [{"name": "示例县2023年政府信息公开工作年度报告.pdf",
+                                      "url": server.base + pdf, "type": "pdf"}]
     assert run["attachments"] == 1
 
 
@@ -237,6 +239,8 @@ def gkmlpt_routes() -> dict:
     def article(n, files=()):
         return {"id": n, "title": f"示例区第{n}号文件", "url": f"/gkmlpt/content/0/1/post_{n}.html",
                 "publisher": "示例区人民政府", "date": f"2023-03-{n:02d} 09:00:00",
+                "identifier": f"114403006955506492/2023-{n:05d}",
+                "document_number": f"示区府〔2023〕{n}号",
                 "attachment": [{"name": f, "url": f"/attachment/0/1/{n}/{f}"} for f in files]}
 
     pages = {("2001", "1"): [article(1), article(2)], ("2001", "2"): [article(3)],
@@ -275,7 +279,9 @@ def test_gkmlpt_json_api(tmp_path, serve):
                                                         "示区府〔2023〕2号")
     assert row["written_date"] == "2023-03-02"
     assert "规章 | 3" in rows[docx]["body"]
-    assert rows[docx]["title"] == "示例区第4号文件（附件：12541123.docx）"
+    assert rows[docx]["title"] == "示例区第4号文件"  # the API's file name is 12541123.docx
+    assert (rows[docx]["index_number"], rows[docx]["doc_number"]) == (
+        "114403006955506492/2023-00004", "示区府〔2023〕4号")
     assert (rows[docx]["pub_date"], rows[docx]["publisher"]) == ("2023-03-04", "示例区人民政府")
     assert rows[docx]["parent_url"] == server.base + "/gkmlpt/content/0/1/post_4.html"
 
@@ -309,8 +315,8 @@ def test_ucap_inline_list_data(tmp_path, serve):
     assert set(rows) == {"/jx/col/col42150/content/content_1.html",
                          "/jx/col/col42150/content/content_2.html", xlsx}
     assert "行政处罚 | 12" in rows[xlsx]["body"]
-    assert (rows[xlsx]["title"], rows[xlsx]["pub_date"]) == ("示例厅统计表（附件：WKgZu66N.xlsx）",
-                                                             "2025-07-29")
+    # its file name, 统计表.xlsx, says nothing the title does not
+    assert (rows[xlsx]["title"], rows[xlsx]["pub_date"]) == ("示例厅统计表", "2025-07-29")
 
 
 # ------------------------------------------------------------------ encodings
@@ -363,8 +369,10 @@ def test_bot_walls_flaky_pages_mirrors_and_robots(tmp_path, serve):
     rows, run = crawl(tmp_path, server.base, "/", domains=("127.0.0.1", "127.0.0.2"))
     assert set(rows) == {"/flaky.html"}
     assert rows["/flaky.html"]["title"] == "第三次才打开的通知" and len(attempts) == 3
-    assert json.loads(run["blocked_hosts"]) == {"127.0.0.2": "ruishu_js_challenge"}
-    assert len(wall.requests) <= 2  # robots.txt and one page: then the host is left alone
+    # robots.txt and two pages, all walls: the origin is closed (tests/test_whole_sites.py)
+    assert json.loads(run["walls"])["blocked"] == {
+        origin(wall.base): {"reason": "ruishu_js_challenge", "walls": 3, "skipped": 0}}
+    assert len(wall.requests) == 3
     assert not [p for _, p, _ in server.requests if "big5" in p or "/private/" in p]
     assert run["errors"] == 0
 
