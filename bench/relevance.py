@@ -1,8 +1,9 @@
-"""Relevance of Gongkai vs the stock jieba + Whoosh pipeline on tests/relevance/.
+"""Relevance of Gongkai (on each search engine) vs the stock jieba + Whoosh pipeline on
+tests/relevance/.
 
     .venv/bin/python bench/relevance.py
 
-Both index the same documents; every query runs on both. Metrics per query kind and overall:
+All index the same documents; every query runs on each. Metrics per query kind and overall:
 MRR@10 (rank of the first best-graded document), nDCG@10 (gain 2^grade - 1), recall@100,
 and for quoted phrases precision and recall over the whole result set. Typo and pinyin queries
 are also judged by the suggestion (the stock pipeline has none). `evaluate` is also run by
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.archive import Archive, Document  # noqa: E402
 from indexer.build import build_index  # noqa: E402
+from indexer.engines import ENGINES  # noqa: E402
 from indexer.search import IndexReader, SearchRequest  # noqa: E402
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "relevance"
@@ -35,16 +37,19 @@ def load() -> tuple[list[dict], list[dict]]:
     return read("documents.jsonl"), read("queries.jsonl")
 
 
-def gongkai_engine(docs: list[dict], work: Path):
-    """Index the documents through the archive, as a crawl would; return a search function."""
-    with Archive(work / "archive.sqlite3") as archive:
-        for d in docs:
-            fields = {k: v for k, v in d.items() if k != "id"}
-            archive.upsert(Document(source="relevance", site="example.gov.cn", **fields))
-    report = build_index(work / "archive.sqlite3", work / "index", full=True)
+def gongkai_engine(docs: list[dict], work: Path, engine: str = "whoosh"):
+    """Index the documents through the archive, as a crawl would, with a search engine;
+    return a search function."""
+    archive_path = work / "archive.sqlite3"
+    if not archive_path.exists():
+        with Archive(archive_path) as archive:
+            for d in docs:
+                fields = {k: v for k, v in d.items() if k != "id"}
+                archive.upsert(Document(source="relevance", site="example.gov.cn", **fields))
+    report = build_index(archive_path, work / f"index-{engine}", full=True, engine=engine)
     if report.documents != len(docs):
         raise SystemExit(f"indexed {report.documents} of {len(docs)} documents: duplicates?")
-    reader = IndexReader(work / "index")
+    reader = IndexReader(work / f"index-{engine}", engine)
     ids = {d["url"]: d["id"] for d in docs}
 
     def search(q: str, limit: int) -> tuple[list[str], str | None]:
@@ -129,13 +134,13 @@ def evaluate(search, queries: list[dict]) -> dict[str, dict[str, float]]:
 def main() -> None:
     docs, queries = load()
     work = Path(tempfile.mkdtemp(prefix="gongkai-relevance-"))
-    results = {"gongkai": evaluate(gongkai_engine(docs, work), queries),
-               "stock": evaluate(stock_engine(docs, work), queries)}
+    results = {name: evaluate(gongkai_engine(docs, work, name), queries) for name in ENGINES}
+    results["stock"] = evaluate(stock_engine(docs, work), queries)
     print(f"{len(docs)} documents, {len(queries)} queries")
     metrics = ["mrr", "ndcg", "recall", "phrase_p", "phrase_r", "suggestion"]
     print(f"{'kind':12} {'engine':8} " + " ".join(f"{m:>10}" for m in metrics))
-    for kind in sorted(results["gongkai"], key=lambda k: (k == "all", k)):
-        for engine in ("gongkai", "stock"):
+    for kind in sorted(results["whoosh"], key=lambda k: (k == "all", k)):
+        for engine in results:
             row = results[engine].get(kind, {})
             cells = " ".join(f"{row[m]:10.3f}" if m in row else f"{'':10}" for m in metrics)
             print(f"{kind:12} {engine:8} {cells}")

@@ -235,6 +235,10 @@ class Archive:
         for row in cur:
             yield _row_dict(row)
 
+    def count_since(self, seq: int) -> int:
+        """Count the document rows whose seq is above the given one."""
+        return self.db.execute("SELECT COUNT(*) FROM documents WHERE seq > ?", (seq,)).fetchone()[0]
+
     def max_seq(self) -> int:
         """Return the highest seq handed out so far (0 for an empty archive)."""
         row = self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()

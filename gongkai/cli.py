@@ -13,11 +13,12 @@ from gongkai import refresh as pipeline
 from gongkai.config import ConfigError, load_config
 from gongkai.inspect import InspectError
 from indexer.search import IndexReader, SearchError, SearchRequest
-from indexer.store import IndexBusy, NoIndex
+from indexer.store import IndexBusy, IndexMismatch, NoIndex
 
 log = logging.getLogger("gongkai")
 DEFAULT_CONFIG = "gongkai.toml"
-FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, SearchError, InspectError)
+FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, IndexMismatch, SearchError,
+            InspectError)
 
 
 class _Group(click.Group):
@@ -121,7 +122,8 @@ def _serve(config, host: str, port: int) -> None:
 
     from search_web import create_app
 
-    app = create_app({"INDEX_ROOT": str(config.index_root)})
+    app = create_app({"INDEX_ROOT": str(config.index_root),
+                      "INDEX_ENGINE": config["index.engine"]})
     click.echo(f"Gongkai is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=config["web.threads"], ident="gongkai")
 
@@ -142,7 +144,8 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
     req = SearchRequest.from_params({"q": query, "size": str(size), "page": str(page),
                                      "sort": sort, "type": doc_type, "publisher": publisher,
                                      "year": year})
-    result = IndexReader(_config(ctx).index_root).search(req)
+    config = _config(ctx)
+    result = IndexReader(config.index_root, config["index.engine"]).search(req)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return

@@ -15,6 +15,7 @@ from typing import Any
 from croniter import croniter
 
 from crawler.adapters import ADAPTERS
+from indexer.engines import ENGINES
 
 
 class ConfigError(Exception):
@@ -47,6 +48,8 @@ SETTINGS = [
     Setting("crawl.max_pages", 0, int, "Stop a source after this many pages (0: no limit)."),
     Setting("crawl.concurrency", 16, int,
             "Requests in flight at once across all origins (each origin gets one at a time)."),
+    Setting("index.engine", "whoosh", str,
+            "Search engine: whoosh (pure Python, the default) or tantivy (large archives)."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),
     Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
     Setting("web.threads", 8, int, "Worker threads of the WSGI server."),
@@ -105,6 +108,8 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: must not be negative, got {value!r}")
     if setting.name == "schedule.cron" and not croniter.is_valid(value):
         raise ConfigError(f"{where}: not a valid cron expression: {value!r}")
+    if setting.name == "index.engine" and value not in ENGINES:
+        raise ConfigError(f"{where}: must be one of {', '.join(ENGINES)}, got {value!r}")
     return value
 
 

@@ -65,9 +65,11 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
     return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
 
 
-def index(config: Config, full: bool = False) -> BuildReport:
-    """Update the index from the archive (full: rebuild into a new generation)."""
-    return build_index(config.archive_path, config.index_root, full=full)
+def index(config: Config, full: bool = False, progress=None) -> BuildReport:
+    """Update the index from the archive (full: rebuild into a new generation) with the
+    configured engine; `progress(done, expected)` is called as documents are written."""
+    return build_index(config.archive_path, config.index_root, full=full,
+                       engine=config["index.engine"], progress=progress)
 
 
 @contextmanager

@@ -1,8 +1,8 @@
-"""The one tokenizer/analyzer of Gongkai: normalization, jieba segmentation, character n-grams.
+"""The one analyzer of Gongkai, for every engine: normalization, jieba segmentation, n-grams.
 
-Whoosh pickles the analyzers attached to the schema into every index, so this module's path
-(`indexer.analysis`) and the class names below must never move. Changing how text is segmented
-(the code or `data/userdict.txt`) changes ANALYZER_VERSION, which makes `gongkai index` rebuild.
+Changing how text is segmented (the code or `data/userdict.txt`) changes ANALYZER_VERSION, which
+makes `gongkai index` rebuild. Engines wrap these functions in their own tokenizer types
+(indexer/engines/); nothing here knows an engine.
 
 Normalization is length-preserving (one character in, one character out), so character offsets
 computed on normalized text point into the original stored text: highlighting never re-segments.
@@ -18,7 +18,6 @@ from functools import lru_cache
 from importlib import resources
 
 import rjieba
-from whoosh.analysis import Token, Tokenizer
 
 _USERDICT = resources.files("indexer").joinpath("data/userdict.txt").read_text("utf-8")
 ANALYZER_VERSION = "1:" + hashlib.sha1(_USERDICT.encode()).hexdigest()[:12]
@@ -61,15 +60,24 @@ def _build_table() -> dict[int, str]:
 
 _load_userdict()
 _TABLE = _build_table()
+# str.translate reads a list faster than a dict; a character past its end raises IndexError,
+# a LookupError, and stays as it is. The few mapped characters past the BMP use the dict.
+_BMP = [_TABLE.get(cp, chr(cp)) for cp in range(0x10000)]
+_ASTRAL = {cp: v for cp, v in _TABLE.items() if cp >= 0x10000}
 
 
 def normalize(text: str) -> str:
     """Return text with the same length: half-width, simplified, lower-case, plain spaces."""
-    return text.translate(_TABLE)
+    if not text.isascii() and max(text) > "\uffff":  # one pass per character: astral first
+        text = text.translate(_ASTRAL)
+    return text.translate(_BMP)
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _is_word(tok: str) -> bool:
-    return any(ch.isalnum() for ch in tok)
+    return _WORD_CHAR.search(tok) is not None
 
 
 @lru_cache(maxsize=200_000)
@@ -103,6 +111,18 @@ def word_tokens(text: str) -> list[tuple[str, int, int, int]]:
         for sub, s, e in _subwords(tok):
             out.append((sub, pos, start + s, start + e))
         pos += 1
+    return out
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms of `word_tokens` without positions or offsets (faster): precise-mode words,
+    each followed by its dictionary sub-words."""
+    out: list[str] = []
+    for tok in rjieba.cut(normalize(text), False):
+        if _is_word(tok):
+            out.append(tok)
+            if len(tok) > 2:
+                out.extend(sub for sub, _, _ in _subwords(tok))
     return out
 
 
@@ -144,40 +164,8 @@ def normalize_id(value: str) -> str:
     return "".join(text.split()).lower()
 
 
-class _TermTokenizer(Tokenizer):
-    """A Whoosh tokenizer over a function returning (term, position, startchar, endchar)."""
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def terms(self, value: str, mode: str) -> list[tuple[str, int, int, int]]:
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for term, pos, start, end in self.terms(value, mode):
-            t.original = t.text = term
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar, t.endchar = start_char + start, start_char + end
-            yield t
-
-
-class WordTokenizer(_TermTokenizer):
-    """Words: ordinal positions and character offsets (`word_tokens`; precise mode for queries)."""
-
-    def terms(self, value, mode):
-        if mode == "query":
-            return [(w, i, 0, 0) for i, w in enumerate(query_words(value))]
-        return word_tokens(value)
-
-
-class NgramTokenizer(_TermTokenizer):
-    """Character n-grams (`ngrams`): the exact-substring candidate field."""
-
-    def terms(self, value, mode):
-        return [(gram, i, 0, 0) for i, gram in enumerate(sorted(ngrams(value)))]
+def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character spans in text of the given terms (words and sub-words, as indexed)."""
+    wanted = set(terms)
+    return [(start, end) for term, _, start, end in word_tokens(text) if term in wanted] \
+        if wanted else []

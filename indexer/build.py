@@ -1,24 +1,25 @@
-"""Archive → index: incremental updates by URL, or a full rebuild into a new generation."""
+"""Archive → index: incremental updates by URL, or a full rebuild into a new generation, with
+whichever engine is configured (indexer/engines/)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from crawler.archive import Archive
-from indexer import querylog, store, suggest
-from indexer.analysis import ANALYZER_VERSION, normalize, normalize_id
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer import engines, querylog, store, suggest
+from indexer.analysis import ANALYZER_VERSION, normalize_id, query_words
+from indexer.engines.base import IndexDoc
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = f"{ANALYZER_VERSION}/schema-{SCHEMA_VERSION}"
-WRITER_MB = 2048  # per writer process: a smaller pool spills to disk and merges in Python (-40 %)
-FULL_BUILD_PROCS = 2
+PROGRESS_EVERY = 500  # documents between two progress callbacks
+_HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+Progress = Callable[[int, int], None]  # (documents written, documents to write)
 
 
 @dataclass
@@ -31,35 +32,36 @@ class BuildReport:
     documents: int
     seconds: float
     generation: str
+    engine: str
 
 
-def exact_text(title: str, body: str) -> str:
-    """Return the text the exact-match field indexes (phrase checks use its normalized form)."""
-    return f"{title}\n{body}"
+def index_version(engine) -> str:
+    """The version an index must carry to be updated in place: analyzer, engine, schema."""
+    return f"{ANALYZER_VERSION}/{engine.NAME}-{engine.VERSION}"
 
 
-def to_fields(row: dict) -> dict:
-    """Map an archive row to the index fields (empty values are left out)."""
+def title_pairs(title: str) -> list[str]:
+    """Adjacent Chinese words of a title, run together (营商 + 环境 → 营商环境)."""
+    words = query_words(title)
+    return sorted({a + b for a, b in zip(words, words[1:], strict=False)
+                   if _HAN_PAIR.match(a + b)})
+
+
+def index_doc(row: dict) -> IndexDoc:
+    """Map an archive row to the document every engine indexes."""
     date = row.get("pub_date") or ""
-    text = exact_text(row["title"], row["body"])
-    fields = {
-        "id": row["doc_id"], "url": row["url"], "title": row["title"], "body": row["body"],
-        "exact": text, "exact_text": normalize(text).encode("utf-8"),
-        "publisher": row.get("publisher") or "", "source": row.get("source") or "",
-        "site": row.get("site") or "", "doc_type": row.get("doc_type") or "other",
-        "pub_date_text": date, "doc_number_text": row.get("doc_number") or "",
-        "index_number_text": row.get("index_number") or "",
-        "doc_number": normalize_id(row.get("doc_number") or ""),
-        "index_number": normalize_id(row.get("index_number") or ""),
-        "parent_url": row.get("parent_url") or "",
-        "report_template": row.get("report_template") or "",
-    }
-    if date:
-        parsed = dt.datetime.fromisoformat(date)
-        fields.update(pub_date=parsed, year=parsed.year)
-    if row.get("report_year"):
-        fields["report_year"] = int(row["report_year"])
-    return {k: v for k, v in fields.items() if v not in ("", None)}
+    return IndexDoc(
+        id=row["doc_id"], url=row["url"], title=row["title"], body=row["body"],
+        publisher=row.get("publisher") or "", source=row.get("source") or "",
+        site=row.get("site") or "", doc_type=row.get("doc_type") or "other",
+        pub_date=dt.date.fromisoformat(date) if date else None,
+        report_year=int(row["report_year"]) if row.get("report_year") else None,
+        report_template=row.get("report_template") or "",
+        doc_number=normalize_id(row.get("doc_number") or ""),
+        doc_number_text=row.get("doc_number") or "",
+        index_number=normalize_id(row.get("index_number") or ""),
+        index_number_text=row.get("index_number") or "",
+        parent_url=row.get("parent_url") or "", title_pairs=title_pairs(row["title"]))
 
 
 def _asked(index_root: Path) -> dict[str, int]:
@@ -74,62 +76,82 @@ def _asked(index_root: Path) -> dict[str, int]:
         log_file.close()
 
 
-def _needs_full(generation: Path | None) -> bool:
-    if generation is None:
-        return True
-    return store.read_meta(generation).get("index_version") != INDEX_VERSION
+def check_engine(generation: Path, engine) -> None:
+    """Raise IndexMismatch unless a generation was built by this engine."""
+    built_by = store.read_meta(generation).get("engine", "whoosh")
+    if built_by != engine.NAME:
+        raise store.IndexMismatch(
+            f"the index in {generation.parent} was built by the {built_by} engine and this "
+            f"configuration uses {engine.NAME}: run `gongkai index --full` to rebuild it")
 
 
-def build_index(archive_path: str | Path, index_root: str | Path,
-                full: bool = False) -> BuildReport:
-    """Bring the index up to date with the archive; rebuild fully when asked or needed."""
+def check_version(generation: Path, engine) -> None:
+    """Raise IndexMismatch unless a generation has this engine's current index version."""
+    if store.read_meta(generation).get("index_version") != index_version(engine):
+        raise store.IndexMismatch(
+            f"the index in {generation.parent} was built by another version of Gongkai: "
+            "run `gongkai index` to rebuild it")
+
+
+def build_index(archive_path: str | Path, index_root: str | Path, full: bool = False,
+                engine: str = engines.DEFAULT, progress: Progress | None = None) -> BuildReport:
+    """Bring the index up to date with the archive; rebuild fully when asked or when the index
+    version changed. An index of another engine is only replaced by a full rebuild."""
     started = time.monotonic()
     index_root = Path(index_root)
+    chosen = engines.get(engine)
     with store.write_lock(index_root), Archive(archive_path) as archive:
         generation = store.current_generation(index_root)
-        full = full or _needs_full(generation)
+        if generation is not None and not full:
+            check_engine(generation, chosen)
+            full = store.read_meta(generation).get("index_version") != index_version(chosen)
+        full = full or generation is None
+        since = 0 if full else store.read_meta(generation).get("archive_seq", 0)
         if full:
             generation = store.new_generation(index_root)
-            ix = whoosh_index.create_in(generation, build_schema())
-            since = 0
-        else:
-            ix = whoosh_index.open_dir(generation)
-            since = store.read_meta(generation).get("archive_seq", 0)
-        added, deleted, last_seq = _apply_changes(ix, archive, since, full)
-        documents = ix.doc_count()
-        store.write_meta(generation, {"archive_seq": last_seq, "index_version": INDEX_VERSION,
-                                      "documents": documents, "built_at": time.time()})
-        with ix.searcher() as searcher:
+            chosen.create(generation)
+        expected = archive.count_since(since)
+        added, deleted, last_seq = _apply_changes(
+            chosen.writer(generation, full, expected), archive, since, full, expected, progress)
+        searcher = chosen.searcher(generation)
+        try:
+            documents = searcher.doc_count()
+            store.write_meta(generation, {"engine": chosen.NAME, "archive_seq": last_seq,
+                                          "index_version": index_version(chosen),
+                                          "documents": documents, "built_at": time.time()})
             suggest.write_vocabulary(generation, searcher, _asked(index_root))
+        finally:
+            searcher.close()
         if full:
             store.publish(index_root, generation)
-        ix.close()
     return BuildReport(full, added, deleted, documents, time.monotonic() - started,
-                       generation.name)
+                       generation.name, chosen.NAME)
 
 
-def _apply_changes(ix, archive: Archive, since: int, full: bool) -> tuple[int, int, int]:
+def _apply_changes(writer, archive: Archive, since: int, full: bool, expected: int,
+                   progress: Progress | None) -> tuple[int, int, int]:
     """Write every archive change after seq `since`; return (added, deleted, last seq)."""
-    added = deleted = 0
+    added = deleted = done = 0
     last_seq = since
-    # A full rebuild tokenizes and writes in FULL_BUILD_PROCS processes, one segment each
-    # (about 1.9x on 2 cores); incremental runs are small and write from this process.
-    options = {"procs": FULL_BUILD_PROCS, "multisegment": True} if full else {}
-    writer = ix.writer(limitmb=WRITER_MB, **options)
     try:
         for row in archive.changes_since(since):
             last_seq = row["seq"]
+            done += 1
             if row["status"] != "live":
                 if not full:
-                    deleted += writer.delete_by_term("url", row["url"])
-                continue
-            if full:
-                writer.add_document(**to_fields(row))
+                    deleted += writer.delete(row["url"])
+            elif full:
+                writer.add(index_doc(row))
+                added += 1
             else:
-                writer.update_document(**to_fields(row))
-            added += 1
+                writer.update(index_doc(row))
+                added += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, expected)
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    if progress is not None:
+        progress(done, expected)
     return added, deleted, last_seq

@@ -1,8 +1,9 @@
-"""User query → Whoosh query. A small syntax, read leniently, never Whoosh's QueryParser.
+"""User query → an engine-free query tree (indexer/engines/base.py). A small syntax, read
+leniently, never an engine's query parser.
 
     words separated by spaces   all must match (jieba words, in title or body); a chunk in
                                 the synonym table (data/synonyms.txt) also matches its synonyms
-    "exact phrase"              exact substring (character n-grams, then verified on the text)
+    "exact phrase"              exactly that substring of the (normalized) title or text
     -word / -"phrase"           documents containing it are left out
     国办发〔2019〕60号           a 文号/索引号 also matches the normalized ID fields
 
@@ -14,10 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from indexer import synonyms
-from indexer.analysis import normalize, normalize_id, phrase_ngrams, query_words
+from indexer.analysis import normalize_id, query_words
+from indexer.engines.base import (
+    WORD_FIELDS,
+    All,
+    AnyOf,
+    Everything,
+    Maybe,
+    Node,
+    Phrase,
+    Substring,
+    Term,
+    Without,
+)
 
 MAX_QUERY_CHARS = 500
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-"})
@@ -41,17 +52,6 @@ class ParsedQuery:
     @property
     def empty(self) -> bool:
         return not (self.words or self.phrases or self.excluded or self.excluded_phrases)
-
-    def needs_verification(self) -> bool:
-        """Whether n-gram matches must be confirmed on the stored text (phrases over 2 chars)."""
-        return bool(self.excluded_phrases) or any(len(p) > 2 for p in self.phrases)
-
-    def acceptor(self):
-        """Return a test on normalized UTF-8 text: every phrase in it and no excluded phrase."""
-        wanted = [normalize(p).encode("utf-8") for p in self.phrases]
-        unwanted = [normalize(p).encode("utf-8") for p in self.excluded_phrases]
-        return lambda text: (all(w in text for w in wanted)
-                             and not any(u in text for u in unwanted))
 
 
 def parse(text: str) -> ParsedQuery:
@@ -80,37 +80,36 @@ def parse(text: str) -> ParsedQuery:
 
 SUBSTRING_SCORE = 0.1  # a word found only as a substring ranks below a word match
 ADJACENT_SCORE = 4.0  # words typed apart found side by side; MRR plateau 2-8 on the test set
+ID_BOOST = 10.0
 
 
-def _one_word(term: str) -> wq.Query:
+def _in_text(term: str) -> Node:
+    return AnyOf(tuple(Term(f, term) for f in WORD_FIELDS))
+
+
+def _one_word(term: str) -> Node:
     """A query word in the title or body; or as an exact substring, when the documents'
     segmentation differs (新媒体 inside 政务新媒体); or as its synonyms (区政府 → 区人民政府)."""
-    options: list[wq.Query] = [wq.Term("title", term), wq.Term("body", term)]
+    options: list[Node] = [Term("title", term), Term("body", term)]
     if len(term) > 1:  # a lone character as a substring would match nearly every document
-        options.append(_substring(term))
+        options.append(Substring(term, SUBSTRING_SCORE))
     for alternative in synonyms.alternatives(term):
         words = query_words(alternative)
         if words:
-            options.append(wq.And([wq.Or([wq.Term("title", w), wq.Term("body", w)])
-                                   for w in words], boost=0.5))
-    return wq.Or(options)
+            options.append(All(tuple(_in_text(w) for w in words), boost=0.5))
+    return AnyOf(tuple(options))
 
 
-def _substring(text: str, score: float = SUBSTRING_SCORE) -> wq.Query:
-    return wq.ConstantScoreQuery(wq.And([wq.Term("exact", g) for g in phrase_ngrams(text)]),
-                                 score)
-
-
-def _all_words(chunk: str, boost: float = 1.0) -> wq.Query | None:
+def _all_words(chunk: str, boost: float = 1.0) -> Node | None:
     """Every word of the chunk (each as in `_one_word`), or the whole chunk as a substring."""
     terms = query_words(chunk)
     if not terms:
         return None
-    words = wq.And([_one_word(t) for t in terms], boost=boost)
-    return wq.Or([words, _substring(chunk)]) if len(terms) > 1 else words
+    words = All(tuple(_one_word(t) for t in terms), boost=boost)
+    return AnyOf((words, Substring(chunk, SUBSTRING_SCORE))) if len(terms) > 1 else words
 
 
-def _word_query(chunk: str) -> wq.Query | None:
+def _word_query(chunk: str) -> Node | None:
     """All jieba words of a chunk, each in the title or the body; or a synonym of the chunk
     (ranked lower); plus the ID fields for 文号/索引号."""
     text = _all_words(chunk)
@@ -119,34 +118,25 @@ def _word_query(chunk: str) -> wq.Query | None:
     others = [q for q in (_all_words(alt, boost=0.5) for alt in synonyms.alternatives(chunk))
               if q is not None]
     if others:
-        text = wq.Or([text, *others])
+        text = AnyOf((text, *others))
     if _ID_LIKE.search(chunk):
         ident = normalize_id(chunk)
-        return wq.Or([wq.Term("doc_number", ident, boost=10.0),
-                      wq.Term("index_number", ident, boost=10.0), text])
+        return AnyOf((Term("doc_number", ident, ID_BOOST), Term("index_number", ident, ID_BOOST),
+                      text))
     return text
 
 
-def _phrase_query(phrase: str) -> wq.Query:
-    """Documents holding every n-gram of the phrase (a superset, verified later), scored by words."""
-    terms = query_words(phrase)
-    scoring = wq.Or([wq.Term(f, t) for t in terms for f in ("title", "body")])
-    return wq.AndMaybe(_substring(phrase, 0.01), scoring)
-
-
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
-    """Build the Whoosh query for a parsed user query (Every() when nothing positive is asked).
-
-    Phrases match here by n-grams only; `ParsedQuery.acceptor` on the text makes them exact.
-    """
+def plan(parsed: ParsedQuery) -> Node:
+    """Build the query tree of a parsed user query (Everything when nothing positive is asked)."""
     parts = [q for q in map(_word_query, parsed.words) if q is not None]
-    parts += [_phrase_query(p) for p in parsed.phrases]
-    positive = wq.And(parts) if parts else wq.Every()
+    parts += [Phrase(p) for p in parsed.phrases]
+    positive: Node = All(tuple(parts)) if parts else Everything()
     pairs = [a + b for a, b in zip(parsed.words, parsed.words[1:], strict=False)]
     if pairs:  # words typed apart but standing side by side in a document rank higher
-        positive = wq.AndMaybe(positive, wq.Or([_substring(p, ADJACENT_SCORE) for p in pairs]))
+        positive = Maybe(positive, AnyOf(tuple(Substring(p, ADJACENT_SCORE) for p in pairs)))
     negative = [q for q in map(_word_query, parsed.excluded) if q is not None]
-    return wq.AndNot(positive, wq.Or(negative)) if negative else positive
+    negative += [Phrase(p) for p in parsed.excluded_phrases]
+    return Without(positive, AnyOf(tuple(negative))) if negative else positive
 
 
 def highlight_terms(parsed: ParsedQuery) -> list[str]:

@@ -1,7 +1,7 @@
 """Index generations on disk: `index/CURRENT` names the live generation directory.
 
     index/CURRENT          "gen-000003" (replaced atomically)
-    index/gen-000003/      Whoosh files + gongkai.json (archive seq indexed, analyzer version)
+    index/gen-000003/      the engine's files + gongkai.json (engine, index version, archive seq)
     index/gen-000002/      the previous generation, kept to roll back to
     index/WRITE.lock       held by the one process allowed to write
 
@@ -28,6 +28,10 @@ class IndexBusy(Exception):
 
 class NoIndex(Exception):
     """There is no index yet (run `gongkai index`)."""
+
+
+class IndexMismatch(Exception):
+    """The live index was built by another engine or version (run `gongkai index --full`)."""
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -69,7 +73,7 @@ def publish(root: Path, generation: Path) -> None:
 
 
 def read_meta(generation: Path) -> dict:
-    """Return a generation's bookkeeping (archive seq indexed, analyzer version)."""
+    """Return a generation's bookkeeping (engine, index version, archive seq indexed)."""
     try:
         return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -109,5 +113,6 @@ def _die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
-# Whoosh's multi-process writer forks its workers; a killed indexer takes them along.
+# Writers fork workers (Whoosh's writer processes, tantivy's tokenizing pool); a killed indexer
+# takes them along.
 os.register_at_fork(after_in_child=_die_with_parent)

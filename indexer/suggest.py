@@ -4,7 +4,7 @@ Levenshtein distance does not correct Chinese (信总公开 is one character fro
 are hundreds of other words); pinyin does (SEARCH_NOTES.md). The vocabulary is the words of the
 titles and their adjacent word pairs, the body words found in two documents or more, the
 publishers and the chunks of frequently asked queries that found something, with document
-frequencies, written next to each index generation
+frequencies, read from the engine's term dictionaries and written next to each index generation
 (`suggest.json`) whenever the index changes. A query chunk gets a correction when:
 
 - it is pinyin (`zhengfuxinxigongkai`): split into the fewest known words' pinyin;
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from indexer.analysis import normalize, query_words
+from indexer.analysis import normalize
 
 FILE = "suggest.json"
 _PINYIN_INPUT = re.compile(r"^[a-z]{4,60}$")
@@ -37,19 +37,16 @@ def pinyin(text: str) -> str:
 
 
 def write_vocabulary(generation: Path, searcher, asked: dict[str, int] | None = None) -> int:
-    """Write the suggestion vocabulary of an index generation; return its size.
+    """Write the suggestion vocabulary of an index generation from its searcher's term
+    dictionaries; return its size.
 
     `asked`: chunks of frequently asked queries with their counts (from the query log)."""
     words: dict[str, int] = {}
-    for field, min_df in (("title", 1), ("body", 2)):
-        for raw in searcher.lexicon(field):
-            word = raw.decode("utf-8")
-            df = searcher.doc_frequency(field, raw)
+    for field, min_df in (("title", 1), ("body", 2), ("pairs", 1)):  # 营商 + 环境: typos sit
+        for word, df in searcher.terms(field):                        # in phrases too
             if df >= min_df and _HAN_WORD.match(word):
                 words[word] = max(words.get(word, 0), df)
-    for phrase, count in _title_pairs(searcher).items():  # 营商 + 环境: typos sit in phrases
-        words[phrase] = max(words.get(phrase, 0), count)
-    for publisher, count in _publishers(searcher):
+    for publisher, count in searcher.terms("publisher"):
         words[publisher] = words.get(publisher, 0) + count
     for chunk, count in (asked or {}).items():  # what people search for and find
         if _HAN_WORD.match(chunk):
@@ -60,25 +57,6 @@ def write_vocabulary(generation: Path, searcher, asked: dict[str, int] | None = 
     tmp.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
     tmp.replace(generation / FILE)
     return len(entries)
-
-
-def _title_pairs(searcher) -> dict[str, int]:
-    """Count the titles holding each pair of adjacent Chinese words (precise segmentation)."""
-    counts: dict[str, int] = {}
-    for stored in searcher.all_stored_fields():
-        words = query_words(stored.get("title", ""))
-        pairs = {a + b for a, b in zip(words, words[1:], strict=False) if _HAN_WORD.match(a + b)}
-        for pair in pairs:
-            counts[pair] = counts.get(pair, 0) + 1
-    return counts
-
-
-def _publishers(searcher) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for raw in searcher.lexicon("publisher"):
-        name = raw.decode("utf-8")
-        counts[name] = searcher.doc_frequency("publisher", raw)
-    return list(counts.items())
 
 
 class Suggester:

@@ -7,20 +7,22 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer import querylog
+from indexer import engines, querylog
 from indexer.search import IndexReader
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. config: INDEX_ROOT (the index directory), QUERY_LOG (default: next to
-    the index directory) and any Flask settings."""
+    """Build the app. config: INDEX_ROOT (the index directory), INDEX_ENGINE (whoosh or
+    tantivy), QUERY_LOG (default: next to the index directory) and any Flask settings."""
     app = Flask(__name__)
-    app.config.update(INDEX_ROOT="index_data/index", JSON_AS_ASCII=False)
+    app.config.update(INDEX_ROOT="index_data/index", INDEX_ENGINE=engines.DEFAULT,
+                      JSON_AS_ASCII=False)
     app.config.update(config or {})
     app.json.ensure_ascii = False
-    app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]))
+    app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]),
+                                                   app.config["INDEX_ENGINE"])
     log_path = app.config.get("QUERY_LOG") or querylog.default_path(app.config["INDEX_ROOT"])
     app.extensions["gongkai.querylog"] = querylog.QueryLog(log_path)
 

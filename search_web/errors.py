@@ -8,7 +8,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from indexer.search import SearchError
-from indexer.store import NoIndex
+from indexer.store import IndexMismatch, NoIndex
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def register(app) -> None:
         return _respond(BadRequest(description=str(exc)))
 
     @app.errorhandler(NoIndex)
+    @app.errorhandler(IndexMismatch)
     def no_index(exc):
         return _respond(ServiceUnavailable(description=str(exc)))
 

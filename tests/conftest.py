@@ -11,6 +11,7 @@ from gongkai.samplesite.corpus import AGENCIES, generate
 from gongkai.samplesite.render import write_site
 from gongkai.samplesite.serve import serve_directory
 from indexer.build import build_index
+from indexer.engines import ENGINES
 from search_web import create_app
 
 SMALL_AGENCIES = AGENCIES[:3]
@@ -60,16 +61,22 @@ def archive_path(tmp_path) -> Path:
     return fill_archive(tmp_path / "archive.sqlite3", DOCS)
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """Every test that builds or reads an index runs once per search engine."""
+    return request.param
+
+
 @pytest.fixture
-def index_root(tmp_path, archive_path) -> Path:
+def index_root(tmp_path, archive_path, engine) -> Path:
     root = tmp_path / "index"
-    build_index(archive_path, root)
+    build_index(archive_path, root, engine=engine)
     return root
 
 
 @pytest.fixture
-def app(index_root):
-    app = create_app({"INDEX_ROOT": str(index_root), "TESTING": True})
+def app(index_root, engine):
+    app = create_app({"INDEX_ROOT": str(index_root), "INDEX_ENGINE": engine, "TESTING": True})
     yield app
 
 

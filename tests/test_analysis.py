@@ -1,7 +1,7 @@
 import pickle
 
 from indexer import analysis
-from indexer.schema import build_schema
+from indexer.engines.whoosh_schema import build_schema
 
 
 def terms_at(tokens, pos):
@@ -57,7 +57,13 @@ def test_document_numbers_normalize_across_bracket_styles():
     assert len({analysis.normalize_id(f) for f in forms}) == 1
 
 
-def test_schema_and_analyzers_pickle():
+def test_fast_index_terms_are_the_word_tokens():
+    text = "中华人民共和国政府信息公开条例规定，ＡＢＣ１２３"
+    assert analysis.index_terms(text) == [t for t, *_ in analysis.word_tokens(text)]
+    assert analysis.term_spans("信息公开条例", ["条例", "信息"]) == [(0, 2), (4, 6)]
+
+
+def test_whoosh_schema_and_analyzers_pickle():
     schema = pickle.loads(pickle.dumps(build_schema()))
     assert set(schema.names()) >= {"title", "body", "exact", "doc_number", "pub_date"}
     analyzer = schema["body"].analyzer

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server_url(index_root):
-    app = create_app({"INDEX_ROOT": str(index_root)})
+def server_url(index_root, engine):
+    app = create_app({"INDEX_ROOT": str(index_root), "INDEX_ENGINE": engine})
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -6,7 +6,6 @@ import sys
 import time
 
 import pytest
-from whoosh import index as whoosh_index
 
 from crawler.archive import Archive
 from indexer import store
@@ -15,20 +14,20 @@ from indexer.search import IndexReader, SearchRequest
 from tests.conftest import DOCS, fill_archive, make_doc
 
 
-def titles(root, q):
-    return {h.title for h in IndexReader(root).search(SearchRequest(q=q, size=100)).hits}
+def titles(root, q, engine):
+    return {h.title for h in IndexReader(root, engine).search(SearchRequest(q=q, size=100)).hits}
 
 
-def test_full_build_indexes_every_live_document(archive_path, tmp_path):
-    report = build_index(archive_path, tmp_path / "ix")
+def test_full_build_indexes_every_live_document(archive_path, tmp_path, engine):
+    report = build_index(archive_path, tmp_path / "ix", engine=engine)
     assert report.full and report.added == len(DOCS) and report.documents == len(DOCS)
     meta = store.read_meta(store.current_generation(tmp_path / "ix"))
     assert meta["archive_seq"] == Archive(archive_path).max_seq()
 
 
-def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path):
+def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
-    build_index(archive_path, root)
+    build_index(archive_path, root, engine=engine)
     generation = store.current_generation(root)
     with Archive(archive_path) as archive:
         archive.upsert(make_doc("http://example.gov.cn/new.html", "新增的生态环境通知", "内容全新"))
@@ -36,48 +35,48 @@ def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path
         changed.body = changed.body + "补充说明：湿地保护。"
         archive.upsert(changed)
         archive.mark_gone(DOCS[3].url)
-    report = build_index(archive_path, root)
+    report = build_index(archive_path, root, engine=engine)
     assert not report.full
     assert (report.added, report.deleted, report.documents) == (2, 1, len(DOCS))
     assert store.current_generation(root) == generation  # updated in place
-    assert titles(root, "生态环境") == {"新增的生态环境通知"}
-    assert titles(root, "湿地保护") == {DOCS[2].title}
-    assert titles(root, "部门预算") == set()
-    assert build_index(archive_path, root).added == 0  # nothing new
+    assert titles(root, "生态环境", engine) == {"新增的生态环境通知"}
+    assert titles(root, "湿地保护", engine) == {DOCS[2].title}
+    assert titles(root, "部门预算", engine) == set()
+    assert build_index(archive_path, root, engine=engine).added == 0  # nothing new
 
 
-def test_a_running_reader_stops_finding_deleted_documents(archive_path, tmp_path):
+def test_a_running_reader_stops_finding_deleted_documents(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
-    build_index(archive_path, root)
-    reader = IndexReader(root)
-    assert titles(root, "部门预算") == {DOCS[3].title}
+    build_index(archive_path, root, engine=engine)
+    reader = IndexReader(root, engine)
+    assert titles(root, "部门预算", engine) == {DOCS[3].title}
     assert reader.search(SearchRequest(q="部门预算")).total == 1
     with Archive(archive_path) as archive:
         archive.mark_gone(DOCS[3].url)
-    build_index(archive_path, root)
+    build_index(archive_path, root, engine=engine)
     assert reader.search(SearchRequest(q="部门预算")).total == 0
     assert reader.doc_count() == len(DOCS) - 1
 
 
-def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp_path):
+def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
-    first = build_index(archive_path, root).generation
-    reader = IndexReader(root)
+    first = build_index(archive_path, root, engine=engine).generation
+    reader = IndexReader(root, engine)
     assert reader.doc_count() == len(DOCS)
-    second = build_index(archive_path, root, full=True).generation
-    third = build_index(archive_path, root, full=True).generation
+    second = build_index(archive_path, root, full=True, engine=engine).generation
+    third = build_index(archive_path, root, full=True, engine=engine).generation
     assert len({first, second, third}) == 3
     assert sorted(p.name for p in root.glob("gen-*")) == [second, third]
     assert reader.doc_count() == len(DOCS)  # the reader follows CURRENT without a restart
 
 
-def test_a_changed_analyzer_or_schema_version_forces_a_full_rebuild(archive_path, tmp_path):
+def test_a_changed_analyzer_or_schema_version_forces_a_full_rebuild(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
-    build_index(archive_path, root)
+    build_index(archive_path, root, engine=engine)
     generation = store.current_generation(root)
     meta = store.read_meta(generation)
     store.write_meta(generation, dict(meta, index_version="old"))
-    assert build_index(archive_path, root).full
+    assert build_index(archive_path, root, engine=engine).full
 
 
 HOLD_LOCK = """
@@ -90,40 +89,53 @@ with store.write_lock(Path(sys.argv[1])):
 """
 
 
-def test_one_writer_at_a_time(archive_path, tmp_path):
+def test_one_writer_at_a_time(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(root)], text=True,
                               stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=os.getcwd()))
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(store.IndexBusy):
-            build_index(archive_path, root)
+            build_index(archive_path, root, engine=engine)
     finally:
         holder.kill()
         holder.wait()
-    assert build_index(archive_path, root).documents == len(DOCS)  # free once the holder died
+    assert build_index(archive_path, root, engine=engine).documents == len(DOCS)  # free once the holder died
 
 
-def test_reader_without_index_raises_no_index(tmp_path):
+def test_reader_without_index_raises_no_index(tmp_path, engine):
     with pytest.raises(store.NoIndex):
-        IndexReader(tmp_path / "none").doc_count()
+        IndexReader(tmp_path / "none", engine).doc_count()
+
+
+def test_an_index_of_the_other_engine_is_named_and_rebuilt_by_full(archive_path, tmp_path,
+                                                                     engine):
+    other = next(e for e in ("whoosh", "tantivy") if e != engine)
+    root = tmp_path / "ix"
+    build_index(archive_path, root, engine=other)
+    with pytest.raises(store.IndexMismatch, match=f"built by the {other} engine.*--full"):
+        IndexReader(root, engine).doc_count()
+    with pytest.raises(store.IndexMismatch, match="--full"):
+        build_index(archive_path, root, engine=engine)  # an update does not switch engines
+    assert build_index(archive_path, root, full=True, engine=engine).documents == len(DOCS)
+    assert IndexReader(root, engine).doc_count() == len(DOCS)
 
 
 KILL_SCRIPT = """
 import sys
 from indexer.build import build_index
-build_index(sys.argv[1], sys.argv[2], full=True)
+build_index(sys.argv[1], sys.argv[2], full=True, engine=sys.argv[3])
 """
 
 
-def test_a_killed_full_rebuild_leaves_the_live_index_intact(tmp_path):
+def test_a_killed_full_rebuild_leaves_the_live_index_intact(tmp_path, engine):
     docs = [make_doc(f"http://example.gov.cn/{i}.html", f"文件{i}", "政府信息公开。" * 400)
             for i in range(400)]
     archive = fill_archive(tmp_path / "a.sqlite3", docs)
     root = tmp_path / "ix"
-    build_index(archive, root)
+    build_index(archive, root, engine=engine)
     live = store.current_generation(root)
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(archive), str(root)],
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(archive), str(root), engine],
                             env=dict(os.environ, PYTHONPATH=os.getcwd()))
     deadline = time.monotonic() + 60
     while len(list(root.glob("gen-*"))) < 2 and time.monotonic() < deadline:
@@ -131,8 +143,8 @@ def test_a_killed_full_rebuild_leaves_the_live_index_intact(tmp_path):
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the rebuild ended before it could be killed"
     assert store.current_generation(root) == live
-    assert IndexReader(root).doc_count() == 400
-    report = build_index(archive, root, full=True)  # the lock died with the process
+    assert IndexReader(root, engine).doc_count() == 400
+    report = build_index(archive, root, full=True, engine=engine)  # the lock died with it
     assert report.documents == 400
-    assert json.loads((store.current_generation(root) / store.META_FILE).read_text())
-    assert whoosh_index.exists_in(store.current_generation(root))
+    assert json.loads((store.current_generation(root) / store.META_FILE).read_text())[
+        "engine"] == engine

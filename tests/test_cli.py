@@ -48,8 +48,8 @@ def test_search_without_an_index_fails_cleanly(tmp_path):
     assert result.exit_code == 1 and "no index" in result.output
 
 
-def test_bad_search_parameters_fail_cleanly(tmp_path, index_root):
-    env = {"GONGKAI_DATA_DIR": str(index_root.parent)}
+def test_bad_search_parameters_fail_cleanly(tmp_path, index_root, engine):
+    env = {"GONGKAI_DATA_DIR": str(index_root.parent), "GONGKAI_INDEX_ENGINE": engine}
     result = invoke("search", "公开", "--size", "100000", env=env)
     assert result.exit_code == 1 and "size must be between" in result.output
     ok = invoke("search", "公开", "--size", "2", env=env)

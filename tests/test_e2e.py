@@ -39,9 +39,10 @@ def site(tmp_path, sample_site):
 
 
 @pytest.fixture
-def config_file(tmp_path, site):
+def config_file(tmp_path, site, engine):
     path = tmp_path / "gongkai.toml"
     path.write_text(f'data_dir = "data"\n[crawl]\ndelay = 0\nretries = 1\n'
+                    f'[index]\nengine = "{engine}"\n'
                     f'[[sources]]\nname = "sample"\nstart_urls = ["{site[2]}/"]\n'
                     f'allowed_domains = ["127.0.0.1"]\n', encoding="utf-8")
     return path
@@ -58,7 +59,7 @@ def archive_rows(tmp_path):
         return {row["url"]: row for row in archive.changes_since(0)}
 
 
-def test_crawl_index_search_recrawl(tmp_path, site, config_file):
+def test_crawl_index_search_recrawl(tmp_path, site, config_file, engine):
     root, pages, base = site
     out = gongkai(config_file, "crawl")
     rows = archive_rows(tmp_path)
@@ -82,7 +83,7 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file):
                                               "2019" if year < 2021 else "2021")
 
     assert "full rebuild" in gongkai(config_file, "index")
-    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index")}).test_client()
+    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index"), "INDEX_ENGINE": engine}).test_client()
     data = client.get("/api/search?q=依申请公开&size=5").get_json()
     assert data["total"] > 0 and "<mark>依申请公开</mark>" in data["hits"][0]["snippet"]
 
@@ -116,11 +117,11 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file):
         "/api/search", query_string={"q": rows[gone_url]["title"], "size": 100}).get_json()["hits"]}
 
 
-def test_search_command_json_matches_the_api(tmp_path, site, config_file):
+def test_search_command_json_matches_the_api(tmp_path, site, config_file, engine):
     gongkai(config_file, "crawl")
     gongkai(config_file, "index")
     printed = json.loads(gongkai(config_file, "search", "行政复议", "--json", "--size", "3"))
-    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index")}).test_client()
+    client = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index"), "INDEX_ENGINE": engine}).test_client()
     api = client.get("/api/search?q=行政复议&size=3").get_json()
     printed.pop("took_ms"), api.pop("took_ms")
     assert printed == api

@@ -8,8 +8,8 @@ from tests.conftest import DOCS
 
 
 @pytest.fixture
-def reader(index_root):
-    return IndexReader(index_root)
+def reader(index_root, engine):
+    return IndexReader(index_root, engine)
 
 
 def run(reader, q="", **kw):
@@ -162,25 +162,26 @@ def test_no_suggestion_for_good_or_uncorrectable_queries(reader, q):
     assert run(reader, q).suggestion is None
 
 
-def test_long_documents_get_up_to_three_fragments(tmp_path):
+def test_long_documents_get_up_to_three_fragments(tmp_path, engine):
     from indexer.build import build_index
     from tests.conftest import fill_archive, make_doc
 
     body = "。".join(["无关的填充内容" * 200, "第一处行政复议", "无关的填充内容" * 200,
                      "第二处行政复议", "无关的填充内容" * 200, "第三处行政复议", "结尾"])
     archive = fill_archive(tmp_path / "a.sqlite3", [make_doc("http://x.gov.cn/l.html", "长文", body)])
-    build_index(archive, tmp_path / "ix")
-    snippet = IndexReader(tmp_path / "ix").search(SearchRequest(q="行政复议")).hits[0].snippet
+    build_index(archive, tmp_path / "ix", engine=engine)
+    snippet = IndexReader(tmp_path / "ix", engine).search(
+        SearchRequest(q="行政复议")).hits[0].snippet
     assert snippet.count("<mark>行政复议</mark>") == 3 and snippet.count("…") >= 3
 
 
-def test_recency_breaks_ties(tmp_path):
+def test_recency_breaks_ties(tmp_path, engine):
     from indexer.build import build_index
     from tests.conftest import fill_archive, make_doc
 
     docs = [make_doc(f"http://x.gov.cn/{y}.html", "同样的标题", "同样的正文内容" + "。" * i,
                      pub_date=f"{y}-01-01") for i, y in enumerate([2021, 2023, 2020, 2022])]
-    build_index(fill_archive(tmp_path / "a.sqlite3", docs), tmp_path / "ix")
-    hits = IndexReader(tmp_path / "ix").search(SearchRequest(q="正文")).hits
+    build_index(fill_archive(tmp_path / "a.sqlite3", docs), tmp_path / "ix", engine=engine)
+    hits = IndexReader(tmp_path / "ix", engine).search(SearchRequest(q="正文")).hits
     assert len({h.score for h in hits}) == 1
     assert [h.pub_date for h in hits] == ["2023-01-01", "2022-01-01", "2021-01-01", "2020-01-01"]

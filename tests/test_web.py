@@ -99,14 +99,14 @@ def test_doc_page(client):
     assert client.get("/doc/none").status_code == 404
 
 
-def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_root):
+def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_root, engine):
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 0
     with Archive(archive_path) as archive:
         archive.upsert(make_doc("http://example.gov.cn/w.html", "湿地保护条例解读", "湿地保护"))
-    build_index(archive_path, index_root)
+    build_index(archive_path, index_root, engine=engine)
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
     assert client.get("/api/search?q=湿地保扩").get_json()["suggestion"] == "湿地保护"
-    build_index(archive_path, index_root, full=True)
+    build_index(archive_path, index_root, full=True, engine=engine)
     assert client.get("/api/search?q=湿地保护").get_json()["total"] == 1
     assert client.get("/healthz").get_json()["documents"] == len(DOCS) + 1
 
@@ -158,9 +158,10 @@ def test_empty_facets_are_not_shown(client):
     assert 'data-facet="doc_type"' in filtered and "取消" in filtered  # a filter can be undone
 
 
-def test_frequent_queries_join_the_suggestion_vocabulary(client, archive_path, index_root):
+def test_frequent_queries_join_the_suggestion_vocabulary(client, archive_path, index_root,
+                                                        engine):
     assert client.get("/api/search?q=公开申清").get_json()["suggestion"] is None
     for _ in range(3):  # people search for it and find it (依申请公开申请12件)
         assert client.get("/api/search?q=公开申请").get_json()["total"] > 0
-    build_index(archive_path, index_root)  # the next index update reads the query log
+    build_index(archive_path, index_root, engine=engine)  # the next index update reads the query log
     assert client.get("/api/search?q=公开申清").get_json()["suggestion"] == "公开申请"

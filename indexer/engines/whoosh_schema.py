@@ -1,8 +1,9 @@
-"""The Whoosh schema. Its module path (`indexer.schema`) is pickled into every index: never move it.
+"""The Whoosh engine's schema and tokenizers.
 
-The two text field types below index straight from `indexer.analysis` without building Whoosh
-Token objects per token: that per-token Python loop, not segmentation, is the indexing cost once
-the segmenter is fast.
+Whoosh pickles the schema, field types and analyzers included, into every index: this module's
+path (`indexer.engines.whoosh_schema`) and its class names must never move. The field types index
+straight from `indexer.analysis` without building Whoosh Token objects per token: that per-token
+Python loop, not segmentation, is the indexing cost once the segmenter is fast.
 """
 
 from __future__ import annotations
@@ -10,18 +11,58 @@ from __future__ import annotations
 from collections import defaultdict
 
 from whoosh import columns, fields, formats
+from whoosh.analysis import Token, Tokenizer
 
 from indexer import analysis
 
 TITLE_BOOST = 3.0
-SCHEMA_VERSION = 2  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 3  # bump when fields change: `gongkai index` then rebuilds fully
+
+
+class _TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over a function returning (term, position, startchar, endchar)."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def terms(self, value: str, mode: str) -> list[tuple[str, int, int, int]]:
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end in self.terms(value, mode):
+            t.original = t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+class WordTokenizer(_TermTokenizer):
+    """Words: ordinal positions and character offsets (`word_tokens`; precise mode for queries)."""
+
+    def terms(self, value, mode):
+        if mode == "query":
+            return [(w, i, 0, 0) for i, w in enumerate(analysis.query_words(value))]
+        return analysis.word_tokens(value)
+
+
+class NgramTokenizer(_TermTokenizer):
+    """Character n-grams (`ngrams`): the exact-substring candidate field."""
+
+    def terms(self, value, mode):
+        return [(gram, i, 0, 0) for i, gram in enumerate(sorted(analysis.ngrams(value)))]
 
 
 class WordField(fields.TEXT):
     """jieba words with ordinal positions and character offsets (ranking and highlighting)."""
 
     def __init__(self, field_boost: float = 1.0, stored: bool = True):
-        super().__init__(analyzer=analysis.WordTokenizer(), chars=True, stored=stored,
+        super().__init__(analyzer=WordTokenizer(), chars=True, stored=stored,
                          field_boost=field_boost)
 
     def index(self, value, **kwargs):
@@ -41,7 +82,7 @@ class NgramField(fields.FieldType):
     def __init__(self):
         # scorable only so Whoosh keeps a length column: for a field without one, its codec
         # stats the disk once per posting while writing a segment (whoosh3 _cached_reader).
-        super().__init__(format=formats.Existence(), analyzer=analysis.NgramTokenizer(),
+        super().__init__(format=formats.Existence(), analyzer=NgramTokenizer(),
                          scorable=True, stored=False)
 
     def index(self, value, **kwargs):
@@ -51,7 +92,7 @@ class NgramField(fields.FieldType):
 
 
 def build_schema() -> fields.Schema:
-    """Return the schema every Gongkai index uses."""
+    """Return the schema every Whoosh index of Gongkai uses."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         url=fields.ID(stored=True, unique=True),
@@ -74,4 +115,5 @@ def build_schema() -> fields.Schema:
         index_number=fields.ID(),
         index_number_text=fields.STORED(),
         parent_url=fields.STORED(),
+        pairs=fields.KEYWORD(),  # adjacent title words (suggestion vocabulary)
     )

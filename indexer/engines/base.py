@@ -1,0 +1,181 @@
+"""The seam between Gongkai's search code and a search engine: what flows across it.
+
+Above the seam (indexer.query, indexer.search, indexer.build, the web app and the CLI), nothing
+imports an engine: queries are trees of the nodes below, documents are `IndexDoc`s, results are
+`Matches`. An engine module (`whoosh_engine`, `tantivy_engine`) provides:
+
+    NAME, VERSION            its name and schema version (part of the index version)
+    create(path)             an empty index in a new generation directory
+    writer(path, full)       a `Writer` (full: a fresh index is being filled)
+    searcher(path)           a `Searcher`: a point-in-time view, refreshed when `stale()`
+
+Query semantics, the same for every engine:
+
+    Term(field, text)        the term in a word field (title, body) or an exact-value field
+                             (doc_number, index_number); ranked by the engine's BM25
+    Substring(text, score)   the normalized title + body holds every character bigram of
+                             text's word runs (`analysis.phrase_ngrams`), anywhere: a cheap
+                             superset of holding text, at a constant score
+    Phrase(text)             exactly that normalized substring, ranked by its words; under
+                             Without it excludes exactly that substring
+    All / AnyOf / Maybe / Without / Everything: and, or, and-maybe, and-not, all documents
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Substring:
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Maybe:
+    required: Any
+    optional: Any
+
+
+@dataclass(frozen=True)
+class Without:
+    positive: Any
+    negative: Any
+
+
+@dataclass(frozen=True)
+class Everything:
+    pass
+
+
+Node = Term | Substring | Phrase | All | AnyOf | Maybe | Without | Everything
+WORD_FIELDS = ("title", "body")
+FACETS = ("publisher", "year", "doc_type")
+
+
+def phrases(node: Node, negative: bool = False) -> Iterator[tuple[str, bool]]:
+    """Yield (phrase text, under a Without's negative side) for every Phrase in a tree."""
+    if isinstance(node, Phrase):
+        yield node.text, negative
+    elif isinstance(node, All | AnyOf):
+        for child in node.children:
+            yield from phrases(child, negative)
+    elif isinstance(node, Maybe):
+        yield from phrases(node.required, negative)
+    elif isinstance(node, Without):
+        yield from phrases(node.positive, negative)
+        yield from phrases(node.negative, not negative)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions that do not rank: publisher, document type, publication year and dates."""
+
+    publisher: str = ""
+    doc_type: str = ""
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass
+class IndexDoc:
+    """One document as every engine indexes it (built from an archive row by indexer.build).
+    `doc_number`/`index_number` are normalized IDs; the `_text` fields are shown as written."""
+
+    id: str
+    url: str
+    title: str
+    body: str
+    publisher: str = ""
+    source: str = ""
+    site: str = ""
+    doc_type: str = "other"
+    pub_date: dt.date | None = None
+    report_year: int | None = None
+    report_template: str = ""
+    doc_number: str = ""
+    doc_number_text: str = ""
+    index_number: str = ""
+    index_number_text: str = ""
+    parent_url: str = ""
+    title_pairs: list[str] = field(default_factory=list)  # adjacent title words, run together
+
+    STORED = ("id", "url", "title", "body", "publisher", "source", "site", "doc_type",
+              "report_year", "report_template", "doc_number_text", "index_number_text",
+              "parent_url")
+
+    def stored(self) -> dict:
+        """The stored fields as a searcher returns them (`pub_date_text`, `year` included)."""
+        data = {name: getattr(self, name) for name in self.STORED}
+        data["pub_date_text"] = self.pub_date.isoformat() if self.pub_date else ""
+        data["year"] = self.pub_date.year if self.pub_date else None
+        return data
+
+
+@dataclass
+class Match:
+    """One hit: its stored fields, its score (None when sorted by date), an engine handle."""
+
+    doc: dict
+    score: float | None
+    ref: Any = None
+
+
+@dataclass
+class Matches:
+    total: int
+    hits: list[Match] = field(default_factory=list)
+    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+class Writer(Protocol):
+    def add(self, doc: IndexDoc) -> None: ...  # into a fresh index (full rebuild)
+    def update(self, doc: IndexDoc) -> None: ...  # replace the document with this url
+    def delete(self, url: str) -> int: ...
+    def commit(self) -> None: ...
+    def cancel(self) -> None: ...
+
+
+class Searcher(Protocol):
+    def stale(self) -> bool: ...  # a newer commit of this generation exists
+    def close(self) -> None: ...
+    def doc_count(self) -> int: ...
+    def document(self, doc_id: str) -> dict | None: ...
+
+    def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
+               facets: Iterable[str] = FACETS) -> Matches: ...
+
+    def word_spans(self, hits: list[Match], field: str,
+                   terms: list[str]) -> list[list[tuple[int, int]]]: ...  # per hit
+    def doc_frequency(self, field: str, term: str) -> int: ...
+    # (term, document frequency) of a word field, "publisher" or "pairs"
+    def terms(self, field: str) -> Iterator[tuple[str, int]]: ...

@@ -1,0 +1,360 @@
+"""The tantivy engine (a Rust search library, PyPI `tantivy`): for archives past some 20,000
+documents (docs/search-engines.md).
+
+Fields, all fed by indexer.analysis so both engines see the same words:
+
+    title, body     words and their dictionary sub-words, space-joined, split by tantivy's
+                    whitespace tokenizer; frequencies, no positions (BM25; title words 3×)
+    grams           overlapping character bigrams of the normalized title + body at their
+                    character positions: every inner character is written twice (ABCD →
+                    ABBCCD) and cut into pairs (AB BC CD) by a regex tokenizer, so a quoted
+                    phrase is an exact phrase query of its bigrams; `chars` (single
+                    characters, no positions) answers one-character phrases
+    publisher, doc_type, year, pub_date   fast fields: filters, facets, date order
+    stored          the displayed fields as JSON (one stored value per document)
+
+Tokenizing runs in Python; a large build spreads it over a pool of processes while tantivy's
+own threads index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from indexer.analysis import index_terms, normalize, phrase_ngrams, query_words, term_spans
+from indexer.engines.base import (
+    FACETS,
+    WORD_FIELDS,
+    All,
+    AnyOf,
+    Everything,
+    Filters,
+    IndexDoc,
+    Match,
+    Matches,
+    Maybe,
+    Node,
+    Phrase,
+    Substring,
+    Term,
+    Without,
+)
+
+NAME = "tantivy"
+VERSION = 1  # bump when fields change: `gongkai index` then rebuilds fully
+__all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
+# A title word counts three times, written three times into the title field: within BM25 a
+# triple term frequency saturates (and the field's average length scales alike), as Whoosh's
+# field boost does, rather than tripling the score.
+TITLE_WEIGHT = 3
+PHRASE_SCORE = 0.01
+FACET_SIZE = 100
+TERMS_LIMIT = 200_000  # most frequent terms a field gives the suggestion vocabulary
+FULL_HEAP = 512_000_000  # bytes of indexing memory for a full build (split among threads)
+UPDATE_HEAP = 64_000_000
+POOL_MIN = 2_000  # documents to write before tokenizing in worker processes pays off
+POOL_CHUNK = 256
+_TOKENIZERS = {
+    "words": tantivy.Tokenizer.whitespace(),
+    "pairs2": tantivy.Tokenizer.regex(r"(?s).."),
+    "chars": tantivy.Tokenizer.regex(r"(?s)."),
+}
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    for name in ("id", "url", "doc_number", "index_number"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    for name in ("publisher", "doc_type"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    for name in WORD_FIELDS:
+        sb.add_text_field(name, tokenizer_name="words", index_option="freq")
+    sb.add_text_field("pairs", tokenizer_name="words", index_option="basic")
+    sb.add_text_field("grams", tokenizer_name="pairs2", index_option="position")
+    sb.add_text_field("chars", tokenizer_name="chars", index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_date_field("pub_date", indexed=True, fast=True)
+    sb.add_bytes_field("stored", stored=True, indexed=False)
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+def _open(path: Path, create: bool = False) -> tantivy.Index:
+    index = tantivy.Index(SCHEMA, path=str(path)) if create else tantivy.Index.open(str(path))
+    for name, tokenizer in _TOKENIZERS.items():
+        index.register_tokenizer(name, tantivy.TextAnalyzerBuilder(tokenizer).build())
+    return index
+
+
+def create(path: Path) -> None:
+    """Create an empty index in a new generation directory."""
+    _open(path, create=True)
+
+
+def doubled(normalized: str) -> str:
+    """Every inner character twice (ABCD → ABBCCD): the `pairs2` tokenizer then yields the
+    overlapping bigrams AB BC CD at consecutive positions."""
+    if len(normalized) < 2:
+        return normalized
+    out = [""] * (2 * (len(normalized) - 1))
+    out[0::2] = normalized[:-1]
+    out[1::2] = normalized[1:]
+    return "".join(out)
+
+
+def prepare(doc: IndexDoc) -> tuple[str, str, str, str]:
+    """The Python half of indexing a document (run in worker processes for large builds):
+    title words, body words, the doubled text and the normalized text."""
+    text = normalize(f"{doc.title}\n{doc.body}")
+    title = " ".join(index_terms(doc.title))
+    return (" ".join([title] * TITLE_WEIGHT), " ".join(index_terms(doc.body)), doubled(text),
+            text)
+
+
+def _document(doc: IndexDoc, prepared: tuple[str, str, str, str]) -> tantivy.Document:
+    title, body, grams, chars = prepared
+    fields = {"id": doc.id, "url": doc.url, "title": title, "body": body, "grams": grams,
+              "chars": chars, "publisher": doc.publisher, "doc_type": doc.doc_type,
+              "doc_number": doc.doc_number, "index_number": doc.index_number,
+              "pairs": " ".join(doc.title_pairs),
+              "stored": json.dumps(doc.stored(), ensure_ascii=False).encode("utf-8")}
+    if doc.pub_date:
+        fields.update(year=doc.pub_date.year,
+                      pub_date=dt.datetime.combine(doc.pub_date, dt.time.min))
+    return tantivy.Document(**{k: v for k, v in fields.items() if v not in ("", None)})
+
+
+def writer(path: Path, full: bool, expected: int = 0) -> TantivyWriter:
+    """A writer; a large batch is tokenized by a pool of processes, made before tantivy's
+    indexing threads start (a fork server: no threads are forked)."""
+    pool = None
+    if expected >= POOL_MIN:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["indexer.engines.tantivy_engine"])
+        pool = context.Pool(processes=os.cpu_count() or 2)
+    index = _open(path)
+    threads = min(2, os.cpu_count() or 1) if full else 1
+    return TantivyWriter(index.writer(heap_size=FULL_HEAP if full else UPDATE_HEAP,
+                                      num_threads=threads), pool)
+
+
+class TantivyWriter:
+    def __init__(self, w: tantivy.IndexWriter, pool):
+        self.w = w
+        self.pool = pool
+        self.batch: list[IndexDoc] = []
+        self.pending = None  # (docs, AsyncResult) being tokenized
+
+    def add(self, doc: IndexDoc) -> None:
+        if self.pool is None:
+            self.w.add_document(_document(doc, prepare(doc)))
+            return
+        self.batch.append(doc)
+        if len(self.batch) >= POOL_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Hand the batch to the pool; add the previous batch, tokenized meanwhile."""
+        submitted = (self.batch, self.pool.map_async(prepare, self.batch)) if self.batch else None
+        self.batch = []
+        if self.pending is not None:
+            docs, result = self.pending
+            for doc, prepared in zip(docs, result.get(), strict=True):
+                self.w.add_document(_document(doc, prepared))
+        self.pending = submitted
+
+    def update(self, doc: IndexDoc) -> None:
+        self.w.delete_documents_by_term("url", doc.url)
+        self.add(doc)
+
+    def delete(self, url: str) -> int:
+        self.w.delete_documents_by_term("url", url)
+        return 1  # tantivy does not say how many; the archive only reports known documents
+
+    def commit(self) -> None:
+        try:
+            while self.pool is not None and (self.batch or self.pending is not None):
+                self._flush()
+            self.w.commit()
+            self.w.wait_merging_threads()
+        finally:
+            self._stop_pool()
+
+    def cancel(self) -> None:
+        try:
+            self.w.rollback()
+        finally:
+            self._stop_pool()
+
+    def _stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _exact(text: str) -> Query:
+    """Documents whose normalized title + body hold the normalized text exactly: its bigrams
+    at consecutive positions (every other one suffices, plus the last)."""
+    n = normalize(text)
+    if len(n) == 1:
+        return Query.term_query(SCHEMA, "chars", n, index_option="basic")
+    if len(n) == 2:
+        return Query.term_query(SCHEMA, "grams", n, index_option="basic")
+    starts = list(range(0, len(n) - 1, 2))
+    if starts[-1] != len(n) - 2:
+        starts.append(len(n) - 2)
+    return Query.phrase_query(SCHEMA, "grams", [(k, n[k:k + 2]) for k in starts])
+
+
+def _grams(text: str) -> Query:
+    """Documents holding every character bigram of the text's word runs, anywhere."""
+    grams = [Query.term_query(SCHEMA, "grams" if len(g) == 2 else "chars", g,
+                              index_option="basic") for g in phrase_ngrams(text)]
+    return grams[0] if len(grams) == 1 else Query.boolean_query([(Occur.Must, g) for g in grams])
+
+
+def _boolean(clauses: list[tuple[Occur, Query]], boost: float = 1.0) -> Query:
+    query = Query.boolean_query(clauses)
+    return Query.boost_query(query, boost) if boost != 1.0 else query
+
+
+def idf_ratio(df: int, total: int) -> float:
+    """Whoosh's idf over tantivy's for a term in df of total documents: as a term's boost it
+    makes tantivy's BM25 score the term as Whoosh's BM25F does (ln(N/(df+1)) + 1, which keeps
+    words found almost everywhere, 政府, worth something)."""
+    if df <= 0 or total <= 0:
+        return 1.0
+    return (math.log(total / (df + 1)) + 1) / math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def compile_query(node: Node, negative: bool = False,
+                  weight: Callable[[str, str], float] = lambda field, text: 1.0) -> Query:
+    """The tantivy query of a query tree (exact substrings and phrases included); `weight`
+    gives a word's boost (see idf_ratio)."""
+    if isinstance(node, Term):
+        word = node.field in WORD_FIELDS
+        query = Query.term_query(SCHEMA, node.field, node.text,
+                                 index_option="freq" if word else "basic")
+        boost = node.boost * (weight(node.field, node.text) if word else 1.0)
+        return Query.boost_query(query, boost) if boost != 1.0 else query
+    if isinstance(node, Substring):
+        return Query.const_score_query(_grams(node.text), node.score)
+    if isinstance(node, Phrase):
+        if negative:
+            return _exact(node.text)
+        words = [(Occur.Should, compile_query(Term(f, t), weight=weight))
+                 for t in query_words(node.text) for f in WORD_FIELDS]
+        clauses = [(Occur.Must, Query.const_score_query(_exact(node.text), PHRASE_SCORE))]
+        return _boolean(clauses + ([(Occur.Should, _boolean(words))] if words else []))
+    if isinstance(node, All):
+        return _boolean([(Occur.Must, compile_query(c, negative, weight))
+                         for c in node.children], node.boost)
+    if isinstance(node, AnyOf):
+        return _boolean([(Occur.Should, compile_query(c, negative, weight))
+                         for c in node.children], node.boost)
+    if isinstance(node, Maybe):
+        return _boolean([(Occur.Must, compile_query(node.required, negative, weight)),
+                         (Occur.Should, compile_query(node.optional, negative, weight))])
+    if isinstance(node, Without):
+        return _boolean([(Occur.Must, compile_query(node.positive, negative, weight)),
+                         (Occur.MustNot, compile_query(node.negative, not negative, weight))])
+    if isinstance(node, Everything):
+        return Query.all_query()
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _filtered(query: Query, filters: Filters) -> Query:
+    """The query restricted by the filters, which add nothing to scores."""
+    parts = []
+    for field in ("publisher", "doc_type"):
+        if getattr(filters, field):
+            parts.append(Query.term_query(SCHEMA, field, getattr(filters, field),
+                                          index_option="basic"))
+    if filters.year is not None:
+        parts.append(Query.term_query(SCHEMA, "year", filters.year))
+    if filters.date_from or filters.date_to:
+        parts.append(Query.range_query(
+            SCHEMA, "pub_date", tantivy.FieldType.Date,
+            dt.datetime.combine(filters.date_from, dt.time.min) if filters.date_from
+            else tantivy.MIN_DATETIME,
+            dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to
+            else tantivy.MAX_DATETIME))
+    if not parts:
+        return query
+    return Query.boolean_query([(Occur.Must, query)] + [
+        (Occur.Must, Query.const_score_query(p, 0.0)) for p in parts])
+
+
+def searcher(path: Path) -> TantivySearcher:
+    """A point-in-time searcher of a generation."""
+    return TantivySearcher(path)
+
+
+class TantivySearcher:
+    def __init__(self, path: Path):
+        self.meta = Path(path) / "meta.json"
+        self.seen = self._signature()
+        self.index = _open(path)
+        self.s = self.index.searcher()
+
+    def _signature(self) -> tuple[int, int]:
+        stat = self.meta.stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def stale(self) -> bool:
+        return self._signature() != self.seen
+
+    def close(self) -> None:
+        self.s = self.index = None
+
+    def doc_count(self) -> int:
+        return self.s.num_docs
+
+    def _stored(self, address) -> dict:
+        return json.loads(self.s.doc(address).get_first("stored"))
+
+    def document(self, doc_id: str) -> dict | None:
+        hits = self.s.search(Query.term_query(SCHEMA, "id", doc_id, index_option="basic"), 1,
+                             count=False).hits
+        return self._stored(hits[0][1]) if hits else None
+
+    def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
+               facets: Iterable[str] = FACETS) -> Matches:
+        total = self.s.num_docs
+        q = _filtered(compile_query(query, weight=lambda field, text: idf_ratio(
+            self.s.doc_freq(field, text), total)), filters)
+        if by_date:
+            result = self.s.search(q, limit, count=True, order_by_field="pub_date",
+                                   offset=offset)
+        else:
+            result = self.s.search(q, limit, count=True, offset=offset)
+        hits = [Match(self._stored(address), None if by_date else float(key), address)
+                for key, address in result.hits]
+        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
+        found = self.s.aggregate(q, aggregations) if aggregations else {}
+        return Matches(result.count, hits, {
+            name: [(b["key"], b["doc_count"]) for b in found.get(name, {}).get("buckets", [])]
+            for name in facets})
+
+    def word_spans(self, hits: list[Match], field: str,
+                   terms: list[str]) -> list[list[tuple[int, int]]]:
+        """Spans of the words in each hit's field: its stored text segmented again."""
+        return [term_spans(h.doc.get(field, ""), terms) for h in hits]
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.s.doc_freq(field, term)
+
+    def terms(self, field: str) -> Iterator[tuple[str, int]]:
+        yield from self.s.terms_with_prefix(field, "", limit=TERMS_LIMIT)
