@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,12 +12,14 @@ from pathlib import Path
 
 from crawler.archive import Archive
 from indexer import engines, querylog, store, suggest
-from indexer.analysis import ANALYZER_VERSION, normalize_id, query_words
+from indexer.analysis import ANALYZER_VERSION, normalize_id
 from indexer.engines.base import IndexDoc
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # documents between two progress callbacks
-_HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+COLUMNS = ("doc_id", "url", "title", "body", "publisher", "source", "site", "doc_type",
+           "pub_date", "report_year", "report_template", "doc_number", "index_number",
+           "parent_url")  # what an index needs of an archive row
 Progress = Callable[[int, int], None]  # (documents written, documents to write)
 
 
@@ -40,13 +41,6 @@ def index_version(engine) -> str:
     return f"{ANALYZER_VERSION}/{engine.NAME}-{engine.VERSION}"
 
 
-def title_pairs(title: str) -> list[str]:
-    """Adjacent Chinese words of a title, run together (营商 + 环境 → 营商环境)."""
-    words = query_words(title)
-    return sorted({a + b for a, b in zip(words, words[1:], strict=False)
-                   if _HAN_PAIR.match(a + b)})
-
-
 def index_doc(row: dict) -> IndexDoc:
     """Map an archive row to the document every engine indexes."""
     date = row.get("pub_date") or ""
@@ -61,7 +55,7 @@ def index_doc(row: dict) -> IndexDoc:
         doc_number_text=row.get("doc_number") or "",
         index_number=normalize_id(row.get("index_number") or ""),
         index_number_text=row.get("index_number") or "",
-        parent_url=row.get("parent_url") or "", title_pairs=title_pairs(row["title"]))
+        parent_url=row.get("parent_url") or "")
 
 
 def _asked(index_root: Path) -> dict[str, int]:
@@ -134,7 +128,7 @@ def _apply_changes(writer, archive: Archive, since: int, full: bool, expected: i
     added = deleted = done = 0
     last_seq = since
     try:
-        for row in archive.changes_since(since):
+        for row in archive.changes_since(since, COLUMNS):
             last_seq = row["seq"]
             done += 1
             if row["status"] != "live":

@@ -6,6 +6,7 @@ the chunks of frequently asked queries to the suggestion vocabulary."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -22,16 +23,27 @@ def default_path(index_root: str | Path) -> Path:
 
 
 class QueryLog:
-    """A small SQLite file of (day, query) → asked, found."""
+    """A small SQLite file of (day, query) → asked, found. It connects on first use in each
+    process: web workers are forked from a master that made the app, and a SQLite connection
+    must not cross a fork."""
 
     def __init__(self, path: str | Path):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS queries (day TEXT NOT NULL, "
-                        "query TEXT NOT NULL, asked INTEGER NOT NULL, found INTEGER NOT NULL, "
-                        "PRIMARY KEY (day, query))")
+        self.path = Path(path)
         self.lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS queries (day TEXT NOT NULL, "
+                             "query TEXT NOT NULL, asked INTEGER NOT NULL, "
+                             "found INTEGER NOT NULL, PRIMARY KEY (day, query))")
+            self._pid = os.getpid()
+        return self._db
 
     def record(self, query: str, total: int) -> None:
         """Count one search (only its normalized text and whether it found anything)."""
@@ -68,4 +80,6 @@ class QueryLog:
 
     def close(self) -> None:
         """Close the file."""
-        self.db.close()
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None

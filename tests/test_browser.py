@@ -5,7 +5,7 @@ import shutil
 import threading
 
 import pytest
-from waitress.server import create_server
+from waitress.server import create_server  # a test server; `gongkai serve` runs gunicorn
 
 from indexer.analysis import normalize
 from search_web import create_app

@@ -103,6 +103,34 @@ def test_one_writer_at_a_time(archive_path, tmp_path, engine):
     assert build_index(archive_path, root, engine=engine).documents == len(DOCS)  # free once the holder died
 
 
+def test_large_tantivy_batches_are_tokenized_in_worker_processes(tmp_path, monkeypatch):
+    from indexer.engines import tantivy_engine
+
+    docs = [make_doc(f"http://example.gov.cn/w{i}.html", f"第{i}号行政复议决定书", f"正文{i}：依申请公开。")
+            for i in range(300)]
+    archive = fill_archive(tmp_path / "a.sqlite3", docs)
+    build_index(archive, tmp_path / "single", engine="tantivy")
+    monkeypatch.setattr(tantivy_engine, "POOL_MIN", 10)
+    monkeypatch.setattr(tantivy_engine, "POOL_CHUNK", 16)  # many batches, several in flight
+    built = []
+    original = tantivy_engine.TantivyWriter.__init__
+
+    def spy(self, w, pool):
+        built.append(pool)
+        original(self, w, pool)
+
+    monkeypatch.setattr(tantivy_engine.TantivyWriter, "__init__", spy)
+    assert build_index(archive, tmp_path / "pooled", engine="tantivy").documents == 300
+    assert built and built[0] is not None  # the pool did the work
+    for q in ("正文29", '"第17号"', "依申请公开 正文299"):  # fewer hits than a page
+        single, pooled = (IndexReader(tmp_path / name, "tantivy").search(
+            SearchRequest(q=q, size=100)) for name in ("single", "pooled"))
+        assert pooled.total == single.total > 0
+        # the same hits with the same scores (equal scores may come in another order)
+        assert sorted((h.score, h.url) for h in pooled.hits) == sorted(
+            (h.score, h.url) for h in single.hits)
+
+
 def test_reader_without_index_raises_no_index(tmp_path, engine):
     with pytest.raises(store.NoIndex):
         IndexReader(tmp_path / "none", engine).doc_count()

@@ -127,7 +127,6 @@ class IndexDoc:
     index_number: str = ""
     index_number_text: str = ""
     parent_url: str = ""
-    title_pairs: list[str] = field(default_factory=list)  # adjacent title words, run together
 
     STORED = ("id", "url", "title", "body", "publisher", "source", "site", "doc_type",
               "report_year", "report_template", "doc_number_text", "index_number_text",

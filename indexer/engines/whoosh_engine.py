@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.reading import TermNotFound
 
-from indexer.analysis import normalize, phrase_ngrams, query_words
+from indexer.analysis import normalize, phrase_ngrams, query_words, title_pairs
 from indexer.engines.base import (
     FACETS,
     WORD_FIELDS,
@@ -67,7 +67,7 @@ def _fields(doc: IndexDoc) -> dict:
     text = f"{doc.title}\n{doc.body}"
     fields = {**doc.stored(), "exact": text, "exact_text": normalize(text).encode("utf-8"),
               "doc_number": doc.doc_number, "index_number": doc.index_number,
-              "pairs": " ".join(doc.title_pairs)}
+              "pairs": " ".join(title_pairs(doc.title))}
     if doc.pub_date:
         fields["pub_date"] = dt.datetime.combine(doc.pub_date, dt.time.min)
     return {k: v for k, v in fields.items() if v not in ("", None)}
