@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -17,6 +18,10 @@ from indexer.store import IndexBusy, IndexMismatch, NoIndex
 
 log = logging.getLogger("gongkai")
 DEFAULT_CONFIG = "gongkai.toml"
+WHOOSH_ADVICE = 20_000
+WHOOSH_NOTE = ("note: {documents} documents on the Whoosh engine. MEASURED_NOTE "
+               "Set [index] engine = \"tantivy\" and run `gongkai index --full` "
+               "(docs/search-engines.md).")
 FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, IndexMismatch, SearchError,
             InspectError)
 
@@ -73,8 +78,36 @@ def _print_crawl(report) -> None:
 
 def _print_index(report) -> None:
     kind = "full rebuild" if report.full else "incremental update"
-    click.echo(f"index ({kind}, {report.generation}): {report.added} added or updated, "
-               f"{report.deleted} removed, {report.documents} documents, {report.seconds:.1f}s")
+    click.echo(f"index ({kind}, {report.engine}, {report.generation}): {report.added} added or "
+               f"updated, {report.deleted} removed, {report.documents} documents, "
+               f"{report.seconds:.1f}s")
+    if report.engine == "whoosh" and report.documents > WHOOSH_ADVICE:
+        click.echo(WHOOSH_NOTE.format(documents=report.documents))
+
+
+def _index(config, full: bool = False):
+    """Update the index, with a progress bar (documents, docs/s, time left) on a terminal."""
+    if not sys.stderr.isatty():
+        return pipeline.index(config, full=full)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]:>6.0f} docs/s"), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("index", total=None, rate=0.0)
+        started = time.monotonic()
+
+        def progress(done: int, expected: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=done, total=expected, rate=rate)
+
+        return pipeline.index(config, full=full, progress=progress)
 
 
 @cli.command()
@@ -93,7 +126,7 @@ def crawl(ctx, sources, full):
 @click.pass_context
 def index(ctx, full):
     """Update the search index from the archive (incremental unless --full)."""
-    _print_index(pipeline.index(_config(ctx), full=full))
+    _print_index(_index(_config(ctx), full=full))
 
 
 @cli.command()
@@ -102,7 +135,7 @@ def index(ctx, full):
 def refresh(ctx, full):
     """Crawl every source, then update the index."""
     crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full,
-                                                  progress=True)
+                                                  progress=True, index=_index)
     _print_crawl(crawl_report)
     _print_index(index_report)
 
@@ -112,20 +145,18 @@ def refresh(ctx, full):
 @click.option("--port", type=int, default=None, help="Port (default: [web] port).")
 @click.pass_context
 def serve(ctx, host, port):
-    """Serve the web UI and JSON API with the waitress WSGI server."""
+    """Serve the web UI and JSON API (gunicorn: [web] workers × threads)."""
     config = _config(ctx)
     _serve(config, host or config["web.host"], port or config["web.port"])
 
 
 def _serve(config, host: str, port: int) -> None:
-    import waitress
+    from gongkai.serve import serve, workers
 
-    from search_web import create_app
-
-    app = create_app({"INDEX_ROOT": str(config.index_root),
-                      "INDEX_ENGINE": config["index.engine"]})
-    click.echo(f"Gongkai is serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=config["web.threads"], ident="gongkai")
+    click.echo(f"Gongkai is serving on http://{host}:{port}/  ({workers(config)} workers × "
+               f"{config['web.threads']} threads, {config['index.engine']} engine; "
+               "Ctrl+C to stop)")
+    serve(config, host, port)
 
 
 @cli.command()
@@ -189,7 +220,7 @@ def demo(ctx, site_port, no_serve):
     server, pages = start_sample_site(config.data_dir, site_port)
     click.echo(f"sample site: {pages} documents on http://127.0.0.1:{site_port}/")
     _print_crawl(pipeline.crawl(config, log_level=ctx.obj["log_level"], progress=True))
-    _print_index(pipeline.index(config))
+    _print_index(_index(config))
     if not no_serve:
         _serve(config, config["web.host"], config["web.port"])
     server.shutdown()

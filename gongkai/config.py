@@ -52,7 +52,8 @@ SETTINGS = [
             "Search engine: whoosh (pure Python, the default) or tantivy (large archives)."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),
     Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
-    Setting("web.threads", 8, int, "Worker threads of the WSGI server."),
+    Setting("web.workers", 0, int, "Worker processes of `gongkai serve` (0: one per CPU core)."),
+    Setting("web.threads", 8, int, "Threads per worker process of `gongkai serve`."),
     Setting("schedule.cron", "0 3 * * *", str,
             "When `gongkai schedule` runs a refresh (cron expression, local time)."),
 ]

@@ -88,8 +88,9 @@ def refresh_lock(config: Config):
 
 
 def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
-            progress: bool = False) -> tuple[CrawlReport, BuildReport]:
-    """Crawl every source, then update the index; never two at once on one data directory."""
+            progress: bool = False, index=index) -> tuple[CrawlReport, BuildReport]:
+    """Crawl every source, then update the index (with `index(config)`: the CLI passes one
+    showing progress); never two at once on one data directory."""
     with refresh_lock(config):
         report = crawl(config, log_level=log_level, full=full, progress=progress)
         return report, index(config)

@@ -1,0 +1,160 @@
+"""Load test of `gongkai serve` over HTTP: a closed loop of clients on a mixed query set.
+
+    .venv/bin/python bench/load.py --docs 100000 --engine tantivy [--clients 8] [--seconds 30]
+    .venv/bin/python bench/load.py --data-dir index_data --engine whoosh   # an existing index
+
+Builds the bench corpus (bench/index_bench.py) into a fresh data directory unless one is given,
+starts `gongkai serve` ([web] workers and threads as given), and runs `--clients` threads that
+each send the next request as soon as the last one answered, for `--seconds`. The query set
+mixes words, quoted phrases, exclusions, publisher/type/year filters, date order and pages 2
+and 3, as /api/search requests. Reported: requests/s, latency percentiles, non-200 answers, and
+the serving processes' resident memory (master + workers, from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from index_bench import QUERIES, fill_archive  # noqa: E402
+
+from indexer.build import build_index  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def query_mix(port: int, count: int = 400) -> list[str]:
+    """The request paths: each query of the bench set, alone and with filters, date order and
+    later pages (publishers and years taken from the index's own facets)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    _, body = get(conn, "/api/search?" + urlencode({"q": "", "size": 1}))
+    facets = json.loads(body)["facets"]
+    publishers = [f["value"] for f in facets["publisher"][:20]]
+    years = [f["value"] for f in facets["year"][:8]]
+    rng = random.Random(7)
+    paths = []
+    for _ in range(count):
+        params = {"q": rng.choice(QUERIES)}
+        variant = rng.random()
+        if variant < 0.15:
+            params["publisher"] = rng.choice(publishers)
+        elif variant < 0.25:
+            params["year"] = rng.choice(years)
+        elif variant < 0.35:
+            params["type"] = rng.choice(["annual_report", "notice", "budget"])
+        elif variant < 0.5:
+            params["sort"] = "date"
+        elif variant < 0.65:
+            params["page"] = rng.choice([2, 3])
+        paths.append("/api/search?" + urlencode(params))
+    return paths
+
+
+def client(port: int, paths: list[str], stop: float, seed: int, out: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    rng = random.Random(seed)
+    while time.monotonic() < stop:
+        path = rng.choice(paths)
+        started = time.perf_counter()
+        try:
+            status, _ = get(conn, path)
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        out.append(((time.perf_counter() - started) * 1000, status))
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory (MB) of a process and its children."""
+    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    now = peak = 0.0
+    for p in pids:
+        status = dict(line.split(":", 1) for line in
+                      Path(f"/proc/{p}/status").read_text().splitlines() if ":" in line)
+        now += int(status["VmRSS"].split()[0]) / 1024
+        peak += int(status["VmHWM"].split()[0]) / 1024
+    return now, peak
+
+
+def wait_ready(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gongkai serve did not answer /healthz")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--data-dir", type=Path, help="serve this data directory's index")
+    parser.add_argument("--engine", default="whoosh", choices=["whoosh", "tantivy"])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=0, help="[web] workers (0: per core)")
+    parser.add_argument("--threads", type=int, default=8, help="[web] threads per worker")
+    args = parser.parse_args()
+    data = args.data_dir or Path(tempfile.mkdtemp(prefix="gongkai-load-"))
+    if args.data_dir is None:
+        fill_archive(data / "archive.sqlite3", args.docs, 5)
+        build_index(data / "archive.sqlite3", data / "index", full=True, engine=args.engine)
+    port = free_port()
+    env = {**os.environ, "GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": args.engine,
+           "GONGKAI_WEB_WORKERS": str(args.workers), "GONGKAI_WEB_THREADS": str(args.threads)}
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(port, time.monotonic() + 120)
+        paths = query_mix(port)
+        warm: list = []
+        client(port, paths, time.monotonic() + 3, 0, warm)
+        results: list = []
+        stop = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=client, args=(port, paths, stop, n, results))
+                   for n in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        now, peak = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    latencies = sorted(ms for ms, _ in results)
+    failed = sum(1 for _, status in results if status != 200)
+    q = statistics.quantiles(latencies, n=100)
+    print(f"{args.engine}, {args.docs if args.data_dir is None else 'existing'} documents, "
+          f"{args.clients} clients, {args.seconds:.0f}s: {len(results)} requests, "
+          f"{len(results) / args.seconds:.0f} req/s, p50 {q[49]:.1f} / p95 {q[94]:.1f} / "
+          f"p99 {q[98]:.1f} ms, {failed} not 200; serving RSS {now:.0f} MB "
+          f"(peak {peak:.0f} MB, master + workers)")
+
+
+if __name__ == "__main__":
+    main()
