@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,6 +45,34 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS raw_documents (
+    url TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL DEFAULT '',
+    body BLOB NOT NULL,
+    stored_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS report_parses (
+    doc_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS report_stats (
+    doc_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    publisher TEXT NOT NULL,
+    report_year INTEGER NOT NULL,
+    template TEXT NOT NULL,
+    source TEXT NOT NULL,
+    data TEXT NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    new INTEGER,
+    granted_rate REAL,
+    review_corrected INTEGER,
+    litigation_corrected INTEGER
+);
+CREATE INDEX IF NOT EXISTS report_stats_agency ON report_stats(publisher, report_year);
 CREATE TABLE IF NOT EXISTS crawl_runs (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
@@ -101,6 +130,9 @@ class Document:
     parent_url: str = ""
     etag: str = ""
     last_modified: str = ""
+    # the fetched bytes of an annual report, kept so its tables can be parsed again offline
+    raw: bytes = field(default=b"", repr=False)
+    raw_type: str = ""
 
     def content_hash(self) -> str:
         """Hash the fields that make a new version when they change."""
@@ -180,6 +212,7 @@ class Archive:
                 outcome = "unchanged"
             else:
                 values = asdict(doc)
+                del values["raw"], values["raw_type"]
                 values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
                               status="live", seq=self._next_seq(), text_hash=doc.text_hash())
@@ -188,11 +221,23 @@ class Archive:
                 self.db.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})",
                                 tuple(values.values()))
                 outcome = "updated" if row else "new"
+            if doc.raw and outcome != "duplicate":
+                self._store_raw(doc.url, doc.raw, doc.raw_type)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         return outcome
+
+    def _store_raw(self, url: str, body: bytes, content_type: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO raw_documents VALUES (?, ?, ?, ?)",
+                        (url, content_type, zlib.compress(body, 6), time.time()))
+
+    def raw(self, url: str) -> tuple[bytes, str] | None:
+        """The fetched bytes kept for a document and their Content-Type, or None."""
+        row = self.db.execute("SELECT body, content_type FROM raw_documents WHERE url = ?",
+                              (url,)).fetchone()
+        return (zlib.decompress(row[0]), row[1]) if row else None
 
     def mark_gone(self, url: str) -> bool:
         """Mark a known live document as gone; return whether anything changed."""
@@ -276,10 +321,115 @@ class Archive:
              sum(errors.values()), json.dumps(errors, ensure_ascii=False),
              json.dumps(walls or {}, ensure_ascii=False), status, run_id))
 
+    # ------------------------------------------------------------ report statistics
+
+    def annual_reports(self) -> Iterator[dict]:
+        """The live annual-report documents (pages and attachments)."""
+        cur = self.db.execute(
+            "SELECT doc_id, url, title, body, publisher, report_year, report_template, seq, "
+            "parent_url FROM documents WHERE status = 'live' AND doc_type = 'annual_report' "
+            "ORDER BY seq")
+        for row in cur:
+            yield dict(row)
+
+    def report_parses(self, version: int) -> dict[str, tuple[int, dict]]:
+        """{doc_id: (seq parsed, data)} of the parses a parser version made."""
+        rows = self.db.execute("SELECT doc_id, seq, data FROM report_parses WHERE version = ?",
+                               (version,))
+        return {doc_id: (seq, json.loads(data)) for doc_id, seq, data in rows}
+
+    def save_report_parses(self, parses: list[tuple[str, int, dict]], version: int,
+                           replace: bool = False) -> None:
+        """Keep document parses (doc_id, seq, data); `replace` drops all others first."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if replace:
+                self.db.execute("DELETE FROM report_parses")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO report_parses VALUES (?, ?, ?, ?)",
+                [(doc_id, seq, version, json.dumps(data, ensure_ascii=False))
+                 for doc_id, seq, data in parses])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def replace_report_stats(self, reports: list[dict]) -> None:
+        """Replace every report's statistics in one transaction."""
+        columns = ("doc_id", "url", "title", "publisher", "report_year", "template", "source",
+                   "data", "failed", "new", "granted_rate", "review_corrected",
+                   "litigation_corrected")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM report_stats")
+            self.db.executemany(
+                f"INSERT INTO report_stats ({', '.join(columns)}) VALUES "
+                f"({', '.join('?' for _ in columns)})",
+                [tuple(r[c] for c in columns) for r in reports])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    REPORT_SORTS = {"publisher": "publisher, report_year", "year": "report_year, publisher",
+                    "new": "new", "granted_rate": "granted_rate",
+                    "review_corrected": "review_corrected",
+                    "litigation_corrected": "litigation_corrected", "failed": "failed"}
+
+    def report_stats(self, publisher: str = "", year: int | None = None, q: str = "",
+                     sort: str = "publisher", descending: bool = False, offset: int = 0,
+                     limit: int = 20) -> tuple[int, list[dict]]:
+        """(total, page) of the report statistics: `publisher` exactly, `q` within publisher
+        or title, sorted by a REPORT_SORTS key (missing values last)."""
+        where, params = ["1 = 1"], []
+        if publisher:
+            where.append("publisher = ?")
+            params.append(publisher)
+        if year is not None:
+            where.append("report_year = ?")
+            params.append(year)
+        if q:
+            where.append("(instr(publisher, ?) > 0 OR instr(title, ?) > 0)")
+            params += [q, q]
+        condition = " AND ".join(where)
+        total = self.db.execute(f"SELECT COUNT(*) FROM report_stats WHERE {condition}",
+                                params).fetchone()[0]
+        order = ", ".join(
+            f"{col} IS NULL, {col} {'DESC' if descending else 'ASC'}"
+            for col in self.REPORT_SORTS[sort].split(", "))
+        rows = self.db.execute(
+            f"SELECT * FROM report_stats WHERE {condition} ORDER BY {order}, doc_id "
+            "LIMIT ? OFFSET ?", [*params, limit, offset])
+        return total, [_stats_dict(r) for r in rows]
+
+    def report_keys(self, reports: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+        """{(publisher, year): key figures and doc_id} of the given agencies' reports."""
+        found = {}
+        for publisher, year in reports:
+            row = self.db.execute(
+                "SELECT doc_id, new, granted_rate, review_corrected, litigation_corrected, "
+                "failed FROM report_stats WHERE publisher = ? AND report_year = ?",
+                (publisher, year)).fetchone()
+            if row:
+                found[(publisher, year)] = dict(row)
+        return found
+
+    def report_stat(self, doc_id: str) -> dict | None:
+        """One report's statistics by the id of its document, or None."""
+        row = self.db.execute("SELECT * FROM report_stats WHERE doc_id = ?",
+                              (doc_id,)).fetchone()
+        return _stats_dict(row) if row else None
+
     def runs(self, limit: int = 20) -> list[dict]:
         """Return the most recent crawl runs, newest first."""
         rows = self.db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+
+def _stats_dict(row: sqlite3.Row) -> dict:
+    data = dict(row)
+    data.update(json.loads(data.pop("data")))
+    return data
 
 
 def _row_dict(row: sqlite3.Row) -> dict:

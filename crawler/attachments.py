@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 import zipfile
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -133,6 +134,8 @@ _JOINS = (  # (end of a line, start of the next): the break between them was a w
     (re.compile(r"[0-9]$"), re.compile(f"^[0-9{_HAN}.,%]")),
 )
 _LATIN = (re.compile(r"[A-Za-z,]$"), re.compile(r"^[A-Za-z]"))
+# a line ending in two or more table values: numbers, or the dashes and 无 tables write for 0
+_TABLE_ROW = re.compile(r"(?:(?:^|\s+)(?:[-+—]?[\d,.]*\d[\d,.]*%?|[—–―/\\无-]+)){2,}\s*$")
 SHORT_LINE = 0.7  # of the usual full line: a line this short ended its paragraph
 
 
@@ -141,7 +144,8 @@ def join_wrapped(text: str) -> str:
 
     A break between two Han characters, inside a number or after a mid-sentence mark is a
     wrap; a break after 。；：, before a heading (`二、`, `（三）`), after a short line, at a
-    table row (`a | b`) or at a blank line is a real one.
+    table row (`a | b`, or a label followed by numbers: `规章 3 0 12`) or at a blank line is a
+    real one.
     """
     lines = [line.strip() for line in text.splitlines()]
     lengths = sorted(len(line) for line in lines if line)
@@ -159,12 +163,17 @@ def join_wrapped(text: str) -> str:
     return "\n".join(line for line in out if line)
 
 
+def _table_row(line: str) -> bool:
+    """Whether a line ends in two or more numbers (any width: ２４，５４８, －２)."""
+    return bool(_TABLE_ROW.search(unicodedata.normalize("NFKC", line)))
+
+
 def _glue(previous: str, line: str, full: int) -> str | None:
     """What joins two lines ("" or " "), or None when the break between them is real."""
     short = len(previous) < SHORT_LINE * full if full else \
         bool(_HEADING.match(previous)) and len(previous) <= 15
     if previous[-1] in _ENDS_SENTENCE or _HEADING.match(line) or short or \
-            " | " in previous or " | " in line:
+            " | " in previous or " | " in line or _table_row(previous) or _table_row(line):
         return None
     if any(end.search(previous) and start.match(line) for end, start in _JOINS):
         return ""

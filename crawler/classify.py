@@ -32,12 +32,17 @@ def classify(title: str, body: str = "") -> tuple[str, int | None]:
     return "other", None
 
 
-def report_template(body: str) -> str:
-    """Return an annual report's format: "2021", "2019" (trial) or "prose" (before 2019)."""
+def report_template(body: str, year: int | None = None) -> str:
+    """Return an annual report's format: "2021", "2019" (trial) or "prose" (before 2019), by
+    its tables' labels; a report with the new format's headings but no tables (they are in an
+    attachment) by the year it reports on."""
     if any(label in body for label in _TEMPLATE_2021):
         return "2021"
     if any(label in body for label in _TEMPLATE_2019):
         return "2019"
-    if "第二十条第" in body and any(h in body for h in _NEW_HEADINGS):
-        return "2019"
+    if any(h in body for h in _NEW_HEADINGS):
+        if year is not None and year >= 2019:
+            return "2021" if year >= 2021 else "2019"
+        if "第二十条第" in body:
+            return "2019"
     return "prose"

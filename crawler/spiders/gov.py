@@ -166,7 +166,8 @@ class GovSpider(scrapy.Spider):
         if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
-        template = report_template(extracted.body) if doc_type == "annual_report" else ""
+        template = report_template(extracted.body, report_year) \
+            if doc_type == "annual_report" else ""
         files = [{"name": attachments.display_name(link.text, link.url), "url": link.url,
                   "type": attachments.url_extension(link.url)}
                  for link in links if attachments.url_extension(link.url)]
@@ -174,7 +175,8 @@ class GovSpider(scrapy.Spider):
         return Document(url=canonical_url(response.url), source=source.name,
                         site=urlsplit(response.url).hostname or "", doc_type=doc_type,
                         report_year=report_year, report_template=template, attachments=files,
-                        etag=etag, last_modified=modified, **vars(extracted))
+                        etag=etag, last_modified=modified, **_kept(response, doc_type),
+                        **vars(extracted))
 
     def attachment(self, response, source: Source, kind: str):
         """Yield an attachment as a document with its linking page's title and metadata."""
@@ -195,8 +197,10 @@ class GovSpider(scrapy.Spider):
             url=canonical_url(response.url), source=source.name,
             site=urlsplit(response.url).hostname or "", title=title, body=text,
             doc_type=doc_type, report_year=report_year,
-            report_template=report_template(text) if doc_type == "annual_report" else "",
-            parent_url=parent.get("url", ""), etag=etag, last_modified=modified, **inherited)
+            report_template=report_template(text, report_year)
+            if doc_type == "annual_report" else "",
+            parent_url=parent.get("url", ""), etag=etag, last_modified=modified,
+            **_kept(response, doc_type), **inherited)
 
     def on_error(self, failure):
         """Count a failed request by kind; the crawl goes on."""
@@ -226,6 +230,18 @@ class GovSpider(scrapy.Spider):
 
 def _parent_meta(doc: Document) -> dict:
     return {"url": doc.url, **{k: getattr(doc, k) for k in PARENT_FIELDS}}
+
+
+KEEP_RAW_BYTES = 20 * 1024 * 1024
+
+
+def _kept(response, doc_type: str) -> dict:
+    """The fetched bytes of an annual report (crawler/reports parses its tables from them,
+    again offline when the parser improves); nothing for other documents."""
+    if doc_type != "annual_report" or len(response.body) > KEEP_RAW_BYTES:
+        return {}
+    return {"raw": response.body,
+            "raw_type": response.headers.get("Content-Type", b"").decode("latin-1")}
 
 
 def _validators(response) -> tuple[str, str]:
