@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from gongkai.samplesite import report_tables as tables
 
 AGENCIES = [
     # (name, short name for 文号, organisation code for 索引号, url slug)
@@ -48,7 +52,10 @@ class SampleDoc:
     written_date: dt.date | None = None
     category: str = ""
     style: str = "hanweb"  # hanweb | trs: the markup family of the detail page
-    attachments: list[str] = field(default_factory=list)
+    files: list = field(default_factory=list)  # SampleFile attachments linked from the page
+    # annual reports: what their statistics must read as (ReportNumbers, or the figures a
+    # report before 2019 states in its sentences)
+    stats: object = None
 
     def body_text(self) -> str:
         """The body as plain text: a line per paragraph, ' | ' after each table cell."""
@@ -73,9 +80,13 @@ def _intro(rng: random.Random, agency: str, year: int) -> str:
               f"本年度报告电子版可从{agency}门户网站下载。")
 
 
-def _old_report(rng: random.Random, agency: str, year: int) -> str:
-    applied = rng.randint(0, 40)
-    granted = rng.randint(0, applied)
+def _old_report(rng: random.Random, agency: str, year: int,
+                scale: int) -> tuple[str, dict[str, int]]:
+    """A report before 2019: figures stated in sentences (returned too, as stats read them),
+    about as many applications as the agency's later reports count, most granted."""
+    applied = rng.randint(scale, 2 * scale)
+    granted = round(applied * rng.uniform(0.5, 0.8))
+    review, litigation = rng.randint(0, 3), rng.randint(0, 2)
     pages = [_intro(rng, agency, year), "<p>一、概述</p>",
              _p(f"{year}年，我{agency[-1]}成立政府信息公开工作领导小组，由主要负责同志任组长，"
                 f"办公室负责日常工作，全年召开专题会议{rng.randint(2, 6)}次。"),
@@ -88,49 +99,98 @@ def _old_report(rng: random.Random, agency: str, year: int) -> str:
              "<p>四、收费及减免情况</p>",
              _p("本年度未收取任何政府信息公开检索、复制、邮寄等费用。"),
              "<p>五、因政府信息公开申请行政复议、提起行政诉讼情况</p>",
-             _p(f"全年发生政府信息公开行政复议案件{rng.randint(0, 3)}件，行政诉讼案件{rng.randint(0, 2)}件。"),
+             _p(f"全年发生政府信息公开行政复议案件{review}件，行政诉讼案件{litigation}件。"),
              "<p>六、存在的主要问题及改进措施</p>",
              _p(f"公开内容的深度和广度仍需拓展。下一步将{rng.choice(MEASURES)}，{rng.choice(MEASURES)}。")]
-    return "".join(pages)
+    figures = {"applications": applied, "granted": granted, "partial": applied - granted,
+               "review": review, "litigation": litigation}
+    return "".join(pages), figures
 
 
-def _new_report(rng: random.Random, agency: str, year: int) -> str:
-    if year >= 2021:
-        cols = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+# What some reports do wrong, by (agency index, reporting year): the checks they must fail.
+ERRORS = {(0, 2021): "applications.results", (1, 2022): "review.sum",
+          (2, 2020): "applications.columns"}
+JUMPS = {(1, 2023)}  # new applications eight times last year's (and back the year after)
+CARRIED_MISMATCH = {(2, 2022)}  # 上年结转 not last year's 结转下年度
+COPIER = 2  # this agency reuses last year's wording from 2020 on
+REPORT_FORMATS = ("html", "html", "docx", "html", "xlsx", "html", "pdf")
+
+
+@dataclass
+class SampleFile:
+    """An attachment of a sample document: its file name, link text and bytes (made when first
+    read: most users of the corpus only want texts)."""
+
+    name: str
+    link_text: str
+    make: Callable[[], bytes]
+
+    @cached_property
+    def data(self) -> bytes:
+        return self.make()
+
+
+def _report_text(rng: random.Random, agency: str, year: int, received: int) -> list[str]:
+    """The sentences around the tables of a report in the 2019/2021 format."""
+    return [
+        _p(f"（一）主动公开。全年主动公开政府信息{rng.randint(200, 3000)}条，"
+           f"围绕{rng.choice(TOPICS)}发布政策解读{rng.randint(3, 30)}篇。"),
+        _p(f"（二）依申请公开。全年新收政府信息公开申请{received}件，均按期作出答复。"),
+        _p("（三）政府信息管理。严格落实保密审查制度，动态更新政府信息公开指南和公开目录。"),
+        _p(f"（四）政府信息公开平台建设。加强{rng.choice(CHANNELS)}建设，优化栏目设置，"
+           f"完善{rng.choice(CHANNELS)}的信息发布和解读回应机制。"),
+        _p(f"（五）监督保障。将政务公开纳入年度绩效考核，{rng.choice(MEASURES)}，"
+           f"组织专题培训，对照考核指标逐项整改。"),
+    ], [
+        _p(f"政策解读形式还不够丰富，{rng.choice(TOPICS)}领域信息公开的及时性有待提高。"
+           f"下一步将{rng.choice(MEASURES)}，{rng.choice(MEASURES)}，提升公开质量。"),
+        _p(f"{agency}将继续加强政务公开队伍建设，健全信息发布协调机制，"
+           f"推动{rng.choice(TOPICS)}相关信息集中统一公开。"),
+    ]
+
+
+def _new_report(rng: random.Random, agency: str, index: int, year: int,
+                carried: list[int], scale: int) -> tuple[str, list[SampleFile], tables.ReportNumbers]:
+    """A report in the 2019 (trial) or 2021 format: text sections and the three tables, inline
+    or in an attachment (DOCX, XLSX or PDF), some with quirks of real pages, some wrong."""
+    template = "2021" if year >= 2021 else "2019"
+    if (index, year) in CARRIED_MISMATCH:
+        carried = [c + 3 for c in carried]
+    report = tables.numbers(rng, template, carried, scale * (8 if (index, year) in JUMPS else 1))
+    if (index, year) in ERRORS:
+        tables.break_arithmetic(report, ERRORS[(index, year)])
+    quirk_rng = random.Random(f"{agency}-{year}-quirks")
+    quirks = {q for q in tables.QUIRKS if quirk_rng.random() < 0.3}
+    text_rng = random.Random(f"{agency}-text" if index == COPIER and year >= 2020
+                             else f"{agency}-{year}-text")
+    overview, closing = _report_text(text_rng, agency, year, report.applications["new"][6])
+    fmt = REPORT_FORMATS[(index + year) % len(REPORT_FORMATS)]
+    files: list[SampleFile] = []
+    if fmt == "html":
+        html = tables.html_tables(report, quirks)
+        middle = ["<p>二、主动公开政府信息情况</p>", html["active"],
+                  "<p>三、收到和处理政府信息公开申请情况</p>", html["applications"],
+                  "<p>四、政府信息公开行政复议、行政诉讼情况</p>", html["cases"]]
     else:
-        cols = ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]
-    laws = [[name] + [str(rng.randint(0, 60)) for _ in range(3)] for name in
-            ("规章", "行政规范性文件" if year >= 2021 else "规范性文件")]
-    received = rng.randint(5, 120)
-    granted = rng.randint(0, received)
-    partly = rng.randint(0, received - granted)
-    refused = received - granted - partly
-    matrix = [["", "自然人", "法人或其他组织", "总计"],
-              ["一、本年新收政府信息公开申请数量", str(received), "0", str(received)],
-              ["三、本年度办理结果 （一）予以公开", str(granted), "0", str(granted)],
-              ["（二）部分公开", str(partly), "0", str(partly)],
-              ["（三）不予公开 3.危及“三安全一稳定”", str(refused), "0", str(refused)],
-              ["（七）总计", str(received), "0", str(received)]]
-    review = [["行政复议 结果维持", "结果纠正", "尚未审结", "总计"],
-              [str(rng.randint(0, 3)), str(rng.randint(0, 1)), "0", str(rng.randint(0, 4))]]
-    parts = [_intro(rng, agency, year), "<p>一、总体情况</p>",
-             _p(f"（一）主动公开。全年主动公开政府信息{rng.randint(200, 3000)}条，"
-                f"围绕{rng.choice(TOPICS)}发布政策解读{rng.randint(3, 30)}篇。"),
-             _p(f"（二）依申请公开。全年新收政府信息公开申请{received}件，均按期作出答复。"),
-             _p("（三）政府信息管理。严格落实保密审查制度，动态更新政府信息公开指南和公开目录。"),
-             _p(f"（四）政府信息公开平台建设。加强{rng.choice(CHANNELS)}建设，优化栏目设置。"),
-             _p(f"（五）监督保障。将政务公开纳入年度绩效考核，开展培训{rng.randint(1, 8)}次。"),
-             "<p>二、主动公开政府信息情况</p>",
-             _table([["第二十条第（一）项"], cols] + laws),
-             _table([["第二十条第（五）项"], ["信息内容", "本年处理决定数量"],
-                     ["行政许可", str(rng.randint(0, 5000))]]),
-             "<p>三、收到和处理政府信息公开申请情况</p>", _table(matrix),
-             "<p>四、政府信息公开行政复议、行政诉讼情况</p>", _table(review),
-             "<p>五、存在的主要问题及改进情况</p>",
-             _p(f"政策解读形式还不够丰富。下一步将{rng.choice(MEASURES)}，提升公开质量。"),
-             "<p>六、其他需要报告的事项</p>",
-             _p("本机关未收取信息处理费。本年度无其他需要报告的事项。")]
-    return "".join(parts)
+        def grids():
+            return [tables.active_grid(report, quirks),
+                    [*sum(tables.applications_grid(report, quirks), [])],
+                    tables.cases_grid(report, quirks)]
+
+        title = f"{agency}{year}年政府信息公开工作年度报告统计表"
+        make = {"docx": lambda: tables.docx_file(grids(), [title]),
+                "xlsx": lambda: tables.xlsx_file(grids()),
+                "pdf": lambda: tables.pdf_file(tables.text_lines(grids()))}[fmt]
+        name = f"P0{year + 1}0120{index:02d}{year % 100:02d}0001.{fmt}"
+        link = f"附件：{year}年政府信息公开工作年度报告统计表.{fmt}"
+        files.append(SampleFile(name, link, make))
+        middle = ["<p>二、主动公开政府信息情况</p>",
+                  "<p>主动公开、依申请公开和行政复议、行政诉讼的统计数据见附件。</p>",
+                  f'<p><a href="{name}">{link}</a></p>']
+    parts = [_intro(rng, agency, year), "<p>一、总体情况</p>", *overview, *middle,
+             "<p>五、存在的主要问题及改进情况</p>", closing[0],
+             "<p>六、其他需要报告的事项</p>", closing[1]]
+    return "".join(parts), files, report
 
 
 def _guide(rng: random.Random, agency: str) -> str:
@@ -176,24 +236,33 @@ def _notice(rng: random.Random, agency: str, topic: str, number: str) -> str:
 
 
 def _agency_docs(rng: random.Random, agency: tuple[str, str, str, str], style: str,
-                 years: range, notices: int) -> list[SampleDoc]:
+                 years: range, notices: int, index: int) -> list[SampleDoc]:
     """Return one agency's annual reports, guide, budgets and notices."""
     name, short, code, slug = agency
     docs: list[SampleDoc] = []
     seq = iter(range(1, 10_000))
 
-    def add(title, body, pub, doc_type, column, number="", cat="综合政务"):
+    def add(title, body, pub, doc_type, column, number="", cat="综合政务", **more):
         docs.append(SampleDoc(slug=slug, title=title, body_html=body, publisher=name,
                               pub_date=pub, doc_type=doc_type, column=column,
                               index_number=f"{code}/{pub.year}-{next(seq):05d}",
                               doc_number=number, category=cat, style=style,
-                              written_date=pub - dt.timedelta(days=rng.randint(0, 6))))
+                              written_date=pub - dt.timedelta(days=rng.randint(0, 6)), **more))
 
+    carried = [0] * 6
+    scale = 6 + 4 * index
     for year in years:
         pub = dt.date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
         word = rng.choice(["年", "年度"])
-        body = _old_report(rng, name, year) if year < 2019 else _new_report(rng, name, year)
-        add(f"{name}{year}{word}政府信息公开工作年度报告", body, pub, "annual_report", "ndbg")
+        if year < 2019:
+            body, figures = _old_report(rng, name, year, scale)
+            more = {"stats": figures}
+        else:
+            body, files, report = _new_report(rng, name, index, year, carried, scale)
+            carried = report.applications["carried_forward"][:6]
+            more = {"stats": report, "files": files}
+        add(f"{name}{year}{word}政府信息公开工作年度报告", body, pub, "annual_report", "ndbg",
+            **more)
     add(f"{name}政府信息公开指南", _guide(rng, name),
         dt.date(2020, rng.randint(1, 12), rng.randint(1, 28)), "guide", "gkzn")
     for year in (years.stop - 3, years.stop - 2, years.stop - 1):
@@ -217,5 +286,5 @@ def generate(seed: int = 2024, years: range = range(2012, 2025), notices_per_age
     docs: list[SampleDoc] = []
     for i, agency in enumerate(agencies or AGENCIES):
         style = "hanweb" if i % 2 == 0 else "trs"
-        docs += _agency_docs(rng, agency, style, years, notices_per_agency)
+        docs += _agency_docs(rng, agency, style, years, notices_per_agency, i)
     return docs

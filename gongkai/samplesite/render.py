@@ -111,6 +111,8 @@ def write_site(docs: list[SampleDoc], root: str | Path) -> dict[str, SampleDoc]:
     prev = ""
     for path, doc in paths.items():
         _write(root / path.lstrip("/"), render_detail(doc, prev))
+        for file in doc.files:  # attachments sit next to the page that links them
+            (root / path.lstrip("/")).with_name(file.name).write_bytes(file.data)
         prev = f'<a href="{path}">{_E(doc.title)}</a>'
     agencies = {slug: name for name, _, _, slug in AGENCIES}
     for (slug, column), items in by_column.items():
