@@ -85,6 +85,11 @@ def _print_index(report) -> None:
         click.echo(WHOOSH_NOTE.format(documents=report.documents))
 
 
+def _print_stats(report) -> None:
+    click.echo(f"stats: {report.reports} annual reports ({report.parsed} parsed), "
+               f"{report.failed} with failed checks, {report.seconds:.1f}s")
+
+
 def _index(config, full: bool = False):
     """Update the index, with a progress bar (documents, docs/s, time left) on a terminal."""
     if not sys.stderr.isatty():
@@ -134,10 +139,11 @@ def index(ctx, full):
 @click.pass_context
 def refresh(ctx, full):
     """Crawl every source, then update the index."""
-    crawl_report, index_report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full,
-                                                  progress=True, index=_index)
+    crawl_report, index_report, stats_report = pipeline.refresh(
+        _config(ctx), ctx.obj["log_level"], full=full, progress=True, index=_index)
     _print_crawl(crawl_report)
     _print_index(index_report)
+    _print_stats(stats_report)
 
 
 @cli.command()
@@ -185,6 +191,31 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
         click.echo(f"{n:3}. {hit.title}  [{hit.publisher} {hit.pub_date}]\n     {hit.url}")
 
 
+@cli.command()
+@click.option("--publisher", default="", help="Only this agency (exactly as published).")
+@click.option("--year", type=int, default=None, help="Only reports on this year.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print every value as CSV (UTF-8 with BOM, Chinese headers) instead.")
+@click.option("--rebuild", is_flag=True,
+              help="Parse every report again from the kept files (after a parser change).")
+@click.pass_context
+def stats(ctx, publisher, year, as_csv, rebuild):
+    """The numbers of the annual reports (表二, 表三, 表四) and their checks."""
+    from crawler.archive import Archive
+    from crawler.reports.export import csv_text, summary_lines
+
+    config = _config(ctx)
+    report = pipeline.stats(config, rebuild=rebuild)
+    with Archive(config.archive_path) as archive:
+        _, reports = archive.report_stats(publisher=publisher, year=year, limit=1_000_000)
+    if as_csv:
+        click.echo(csv_text(reports), nl=False)
+        return
+    _print_stats(report)
+    for line in summary_lines(reports):
+        click.echo(line)
+
+
 @cli.command("extract")
 @click.argument("target")
 @click.option("--url", default="", help="The page's URL, for a saved file (dates, links).")
@@ -221,6 +252,7 @@ def demo(ctx, site_port, no_serve):
     click.echo(f"sample site: {pages} documents on http://127.0.0.1:{site_port}/")
     _print_crawl(pipeline.crawl(config, log_level=ctx.obj["log_level"], progress=True))
     _print_index(_index(config))
+    _print_stats(pipeline.stats(config))
     if not no_serve:
         _serve(config, config["web.host"], config["web.port"])
     server.shutdown()

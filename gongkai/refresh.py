@@ -72,6 +72,15 @@ def index(config: Config, full: bool = False, progress=None) -> BuildReport:
                        engine=config["index.engine"], progress=progress)
 
 
+def stats(config: Config, rebuild: bool = False):
+    """Bring the annual reports' statistics up to date with the archive (rebuild: parse every
+    report again, as after a parser improvement; nothing is fetched)."""
+    from crawler.reports.stats import update
+
+    with Archive(config.archive_path) as archive:
+        return update(archive, rebuild=rebuild)
+
+
 @contextmanager
 def refresh_lock(config: Config):
     """Hold the refresh lock of a data directory, or raise RefreshError if a refresh is running."""
@@ -88,9 +97,9 @@ def refresh_lock(config: Config):
 
 
 def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
-            progress: bool = False, index=index) -> tuple[CrawlReport, BuildReport]:
+            progress: bool = False, index=index) -> tuple[CrawlReport, BuildReport, object]:
     """Crawl every source, then update the index (with `index(config)`: the CLI passes one
-    showing progress); never two at once on one data directory."""
+    showing progress) and the report statistics; never two at once on one data directory."""
     with refresh_lock(config):
         report = crawl(config, log_level=log_level, full=full, progress=progress)
-        return report, index(config)
+        return report, index(config), stats(config)

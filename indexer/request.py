@@ -1,4 +1,5 @@
-"""Search parameters: strings from a URL or the CLI → a validated SearchRequest, or SearchError."""
+"""Request parameters: strings from a URL or the CLI → a validated SearchRequest (or
+StatsRequest), or SearchError."""
 
 from __future__ import annotations
 
@@ -76,3 +77,41 @@ def _date_param(params, name) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise SearchError(f"{name} must be a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+STATS_SORTS = ("publisher", "year", "new", "granted_rate", "review_corrected",
+               "litigation_corrected", "failed")
+MAX_STATS_TEXT = 100
+
+
+@dataclass
+class StatsRequest:
+    """A validated query of the annual reports' statistics, paged like a search."""
+
+    publisher: str = ""
+    year: int | None = None
+    q: str = ""
+    sort: str = "publisher"
+    descending: bool = False
+    page: int = 1
+    size: int = 20
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> StatsRequest:
+        """Validate request parameters (strings) into a StatsRequest, or raise SearchError."""
+        req = cls(publisher=(params.get("publisher") or "").strip(),
+                  q=(params.get("q") or "").strip(), sort=params.get("sort") or "publisher")
+        for name in ("publisher", "q"):
+            if len(getattr(req, name)) > MAX_STATS_TEXT:
+                raise SearchError(f"{name} is too long (at most {MAX_STATS_TEXT} characters)")
+        if params.get("year"):
+            req.year = _int_param(params, "year", None, 1900, 2100)
+        if req.sort not in STATS_SORTS:
+            raise SearchError(f"sort must be one of {', '.join(STATS_SORTS)}")
+        order = params.get("order") or "asc"
+        if order not in ("asc", "desc"):
+            raise SearchError("order must be asc or desc")
+        req.descending = order == "desc"
+        req.page = _int_param(params, "page", 1, 1, MAX_PAGE)
+        req.size = _int_param(params, "size", 20, 1, MAX_SIZE)
+        return req

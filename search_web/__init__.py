@@ -15,11 +15,15 @@ log = logging.getLogger(__name__)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. config: INDEX_ROOT (the index directory), INDEX_ENGINE (whoosh or
-    tantivy), QUERY_LOG (default: next to the index directory) and any Flask settings."""
+    tantivy), ARCHIVE (the archive file, for report statistics; default: archive.sqlite3 next
+    to the index directory), QUERY_LOG (default: next to the index directory) and any Flask
+    settings."""
     app = Flask(__name__)
     app.config.update(INDEX_ROOT="index_data/index", INDEX_ENGINE=engines.DEFAULT,
                       JSON_AS_ASCII=False)
     app.config.update(config or {})
+    app.config.setdefault("ARCHIVE", str(Path(app.config["INDEX_ROOT"]).parent
+                                         / "archive.sqlite3"))
     app.json.ensure_ascii = False
     app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]),
                                                    app.config["INDEX_ENGINE"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
+from crawler.reports.export import csv_text
+from indexer.request import StatsRequest
 from search_web.common import reader, run_search
+from search_web.stats import archive, report_json
 
 bp = Blueprint("api", __name__)
 MAX_PREFIX = 50
@@ -33,6 +36,31 @@ def document(doc_id: str):
     if doc is None:
         abort(404, description=f"no document with id {doc_id!r}")
     return jsonify(doc_json(doc))
+
+
+def stats_page(req: StatsRequest, limit: int | None = None) -> tuple[int, list[dict]]:
+    """The reports a statistics request selects (a page of them, or up to `limit`)."""
+    return archive().report_stats(
+        publisher=req.publisher, year=req.year, q=req.q, sort=req.sort,
+        descending=req.descending, offset=0 if limit else (req.page - 1) * req.size,
+        limit=limit or req.size)
+
+
+@bp.get("/stats")
+def stats():
+    """The annual reports' numbers and checks, paged: {total, page, size, reports}."""
+    req = StatsRequest.from_params(request.args)
+    total, rows = stats_page(req)
+    return jsonify({"total": total, "page": req.page, "size": req.size,
+                    "reports": [report_json(r) for r in rows]})
+
+
+@bp.get("/stats.csv")
+def stats_csv():
+    """Every selected report as a CSV row (UTF-8 with BOM, Chinese headers)."""
+    _, rows = stats_page(StatsRequest.from_params(request.args), limit=1_000_000)
+    return Response(csv_text(rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="gongkai-stats.csv"'})
 
 
 def healthz():

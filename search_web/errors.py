@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 
 from indexer.search import SearchError
 from indexer.store import IndexMismatch, NoIndex
+from search_web.stats import NoArchive
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def register(app) -> None:
 
     @app.errorhandler(NoIndex)
     @app.errorhandler(IndexMismatch)
+    @app.errorhandler(NoArchive)
     def no_index(exc):
         return _respond(ServiceUnavailable(description=str(exc)))
 

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from search_web.api import doc_json
+from crawler.reports.export import rate
+from crawler.reports.model import (
+    ACTIVE_COLUMN_LABELS,
+    ACTIVE_ROWS,
+    APPLICANT_LABELS,
+    APPLICANTS,
+    APPLICATION_ROWS,
+    CASE_LABELS,
+    CASES,
+    OUTCOME_LABELS,
+    OUTCOMES,
+)
+from indexer.request import StatsRequest
+from search_web.api import doc_json, stats_page
 from search_web.common import TYPE_LABELS, querylog, reader, run_search
+from search_web.stats import NoArchive, archive, chart, key_figures
 
 bp = Blueprint("html", __name__)
 PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size")
@@ -20,7 +34,12 @@ def helpers():
         params = {k: v for k, v in params.items() if v not in (None, "")}
         return url_for("html.search", **params)
 
-    return {"search_url": search_url, "type_labels": TYPE_LABELS}
+    return {"search_url": search_url, "type_labels": TYPE_LABELS, "rate": rate,
+            "model": {"rows": APPLICATION_ROWS, "applicants": APPLICANTS,
+                      "applicant_labels": APPLICANT_LABELS, "cases": CASES,
+                      "case_labels": CASE_LABELS, "outcomes": OUTCOMES,
+                      "outcome_labels": OUTCOME_LABELS, "active_rows": ACTIVE_ROWS,
+                      "active_labels": ACTIVE_COLUMN_LABELS}}
 
 
 @bp.get("/")
@@ -33,7 +52,8 @@ def home():
 def search():
     """Search results with facets, sort and paging; the same result as /api/search."""
     req, result = run_search(request.args)
-    return render_template("search.html", req=req, result=result)
+    return render_template("search.html", req=req, result=result,
+                           figures=key_figures(result.hits))
 
 
 @bp.get("/doc/<doc_id>")
@@ -42,4 +62,35 @@ def document(doc_id: str):
     doc = reader().document(doc_id)
     if doc is None:
         abort(404, description="没有找到这份文件")
-    return render_template("doc.html", doc=doc_json(doc))
+    doc = doc_json(doc)
+    return render_template("doc.html", doc=doc, report=_report_of(doc))
+
+
+def _report_of(doc: dict) -> dict | None:
+    """The statistics of the annual report a document is (or belongs to), if any."""
+    if doc["doc_type"] != "annual_report" or not doc["report_year"]:
+        return None
+    try:
+        keys = archive().report_keys([(doc["publisher"], doc["report_year"])])
+    except NoArchive:
+        return None
+    found = keys.get((doc["publisher"], doc["report_year"]))
+    return archive().report_stat(found["doc_id"]) if found else None
+
+
+@bp.get("/stats")
+def stats():
+    """年报数据: one row per agency and year, filterable and sortable; CSV alongside."""
+    req = StatsRequest.from_params(request.args)
+    total, rows = stats_page(req)
+    return render_template("stats.html", req=req, total=total, reports=rows,
+                           pages=max(1, -(-total // req.size)))
+
+
+@bp.get("/stats/<path:agency>")
+def agency(agency: str):
+    """One agency's reports by year: a trend chart, the tables, the failed checks."""
+    _, rows = archive().report_stats(publisher=agency, sort="year", limit=1000)
+    if not rows:
+        abort(404, description=f"没有「{agency}」的年度报告数据")
+    return render_template("stats_agency.html", agency=agency, reports=rows, chart=chart(rows))
