@@ -1,44 +1,19 @@
 """The search UI in headless Chromium (Debian's /usr/bin/chromium) driven by Playwright."""
 
-import os
-import shutil
-import threading
-
 import pytest
-from waitress.server import create_server  # a test server; `gongkai serve` runs gunicorn
 
 from indexer.analysis import normalize
 from search_web import create_app
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.conftest import serve_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def server_url(index_root, engine):
-    app = create_app({"INDEX_ROOT": str(index_root), "INDEX_ENGINE": engine})
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
+    url, server = serve_app(create_app({"INDEX_ROOT": str(index_root), "INDEX_ENGINE": engine}))
+    yield url
     server.close()
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run should have installed it")
-        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser.new_page()
-        browser.close()
 
 
 def test_search_facet_and_document(server_url, page):

@@ -19,8 +19,11 @@ def titles(root, q, engine):
 
 
 def test_full_build_indexes_every_live_document(archive_path, tmp_path, engine):
-    report = build_index(archive_path, tmp_path / "ix", engine=engine)
+    calls = []
+    report = build_index(archive_path, tmp_path / "ix", engine=engine,
+                         progress=lambda done, expected: calls.append((done, expected)))
     assert report.full and report.added == len(DOCS) and report.documents == len(DOCS)
+    assert calls[-1] == (len(DOCS), len(DOCS))  # progress: documents written of expected
     meta = store.read_meta(store.current_generation(tmp_path / "ix"))
     assert meta["archive_seq"] == Archive(archive_path).max_seq()
 

@@ -85,3 +85,17 @@ def test_schedule_waits_for_the_cron_time_and_survives_a_busy_refresh(tmp_path):
         run_schedule(config, runs=2, on_done=outcomes.append, sleep=waits.append)
     assert len(waits) == 2 and all(0 <= w <= 300 for w in waits)
     assert all(isinstance(o, pipeline.RefreshError) for o in outcomes)
+
+
+def test_a_large_whoosh_index_recommends_tantivy(capsys):
+    from gongkai.cli import WHOOSH_ADVICE, _print_index
+    from indexer.build import BuildReport
+
+    big = WHOOSH_ADVICE + 1
+    _print_index(BuildReport(True, big, 0, big, 1.0, "gen-000001", "whoosh"))
+    out = capsys.readouterr().out
+    assert f"note: {big} documents on the Whoosh engine" in out
+    assert 'engine = "tantivy"' in out and "gongkai index --full" in out
+    _print_index(BuildReport(True, big, 0, big, 1.0, "gen-000001", "tantivy"))
+    _print_index(BuildReport(True, 10, 0, 10, 1.0, "gen-000001", "whoosh"))
+    assert "note:" not in capsys.readouterr().out

@@ -63,12 +63,22 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file, engine):
     root, pages, base = site
     out = gongkai(config_file, "crawl")
     rows = archive_rows(tmp_path)
-    # exactly the detail pages: list, navigation and robots-disallowed (/admin/) pages are not
-    # documents, and the 上一篇 links reach the notices behind the list page that answers 500
-    assert set(rows) == {base + path for path in pages}
+    # exactly the detail pages and the reports' attachments: list, navigation and
+    # robots-disallowed (/admin/) pages are not documents, and the 上一篇 links reach the
+    # notices behind the list page that answers 500
+    files = {base + path.rsplit("/", 1)[0] + "/" + file.name: (base + path, doc)
+             for path, doc in pages.items() for file in doc.files}
+    assert files and set(rows) == {base + path for path in pages} | set(files)
     assert "errors: http_500 1 " in out  # the robots.txt-forbidden page is not an error
 
+    for url, (parent, doc) in files.items():  # a report's statistics table, as a file
+        row = rows[url]
+        assert row["title"].startswith(doc.title) and row["parent_url"] == parent
+        assert (row["publisher"], row["index_number"]) == (doc.publisher, doc.index_number)
+        assert row["doc_type"] == "annual_report" and row["report_template"] == doc.stats.template
     for url, row in rows.items():
+        if url in files:
+            continue
         doc = pages[url[len(base):]]
         assert row["title"] == doc.title
         assert row["pub_date"] == doc.pub_date.isoformat()
@@ -87,18 +97,19 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file, engine):
     data = client.get("/api/search?q=依申请公开&size=5").get_json()
     assert data["total"] > 0 and "<mark>依申请公开</mark>" in data["hits"][0]["snippet"]
 
-    phrase = "不予公开 3.危及"
+    phrase = "4.保护第三方合法权益"
     want = {u for u, r in rows.items()
             if normalize(phrase) in normalize(r["title"] + "\n" + r["body"])}
     got = client.get("/api/search", query_string={"q": f'"{phrase}"', "size": 100}).get_json()
     assert want and {h["url"] for h in got["hits"]} == want
 
     # an incremental crawl asks for known documents conditionally: they answer 304, so their
-    # 上一篇 links are not followed again, and the notices behind the list page answering 500
-    # are not reached this time (they stay in the archive, untouched)
+    # 上一篇 links and attachments are not followed again, and the notices behind the list
+    # page answering 500 are not reached this time (they stay in the archive, untouched)
     behind_500 = [p for p, d in pages.items() if (d.slug, d.column) == ("swt", "tzgg")]
     out = gongkai(config_file, "crawl")
-    assert f"0 new, 0 updated, {len(rows) - len(behind_500)} unchanged, 0 gone" in out
+    unchanged = len(rows) - len(behind_500) - len(files)
+    assert f"0 new, 0 updated, {unchanged} unchanged, 0 gone" in out
     assert len(archive_rows(tmp_path)) == len(rows)
 
     # one page changes, one disappears

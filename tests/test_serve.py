@@ -1,0 +1,100 @@
+"""`gongkai serve` as a user runs it: gunicorn workers over the live index, which they swap for
+each newly published generation without a restart and without failing a query."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.archive import Archive
+from indexer.build import build_index
+from tests.conftest import DOCS, make_doc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"{}")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.fixture
+def served(tmp_path, archive_path, index_root, engine):
+    """`gongkai serve` with two workers on the index of the conftest documents."""
+    port = free_port()
+    env = {**os.environ, "GONGKAI_DATA_DIR": str(index_root.parent),
+           "GONGKAI_INDEX_ENGINE": engine, "GONGKAI_WEB_WORKERS": "2",
+           "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
+                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("gongkai serve did not answer")
+    yield server, port
+    server.terminate()
+    assert server.wait(30) == 0  # a graceful stop
+
+
+def test_two_workers_swap_generations_under_load_without_a_failed_query(
+        served, archive_path, index_root, engine):
+    server, port = served
+    assert "2 workers × 4 threads" in server.stdout.readline()
+    deadline = time.monotonic() + 30
+    while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # gunicorn starts its workers one after the other
+    assert len(children(server.pid)) == 2
+    query = "/api/search?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A&size=5"  # 年度报告
+    before = get(port, query)[1]["total"]
+    answers: list[tuple[int, int]] = []
+    stop = threading.Event()
+
+    def load():
+        while not stop.is_set():
+            status, data = get(port, query)
+            answers.append((status, data.get("total", -1)))
+
+    clients = [threading.Thread(target=load) for _ in range(4)]
+    for client in clients:
+        client.start()
+    with Archive(archive_path) as archive:  # a new annual report, then two full rebuilds
+        archive.upsert(make_doc("http://example.gov.cn/a9.html", "云江省财政厅2023年政府信息公开工作年度报告",
+                                "年度报告正文。", doc_type="annual_report", report_year=2023))
+    build_index(archive_path, index_root, engine=engine)
+    for _ in range(2):
+        build_index(archive_path, index_root, full=True, engine=engine)
+        time.sleep(0.3)
+    stop.set()
+    for client in clients:
+        client.join()
+    assert answers and all(status == 200 for status, _ in answers)
+    assert {total for _, total in answers} <= {before, before + 1}
+    assert answers[-1][1] == before + 1  # every worker follows the newest generation
+    assert get(port, "/healthz")[1] == {"ok": True, "documents": len(DOCS) + 1}
