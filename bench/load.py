@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -110,6 +111,24 @@ def wait_ready(port: int, deadline: float) -> None:
     raise SystemExit("gongkai serve did not answer /healthz")
 
 
+@contextmanager
+def serving(data: Path, engine: str, workers: int = 0, threads: int = 8):
+    """Run `gongkai serve` on a data directory (no rate limit: a bench is one client address);
+    yield (port, process)."""
+    port = free_port()
+    env = {**os.environ, "GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": engine,
+           "GONGKAI_WEB_WORKERS": str(workers), "GONGKAI_WEB_THREADS": str(threads),
+           "GONGKAI_WEB_RATE_LIMIT": ""}
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(port, time.monotonic() + 120)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -124,13 +143,7 @@ def main() -> None:
     if args.data_dir is None:
         fill_archive(data / "archive.sqlite3", args.docs, 5)
         build_index(data / "archive.sqlite3", data / "index", full=True, engine=args.engine)
-    port = free_port()
-    env = {**os.environ, "GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": args.engine,
-           "GONGKAI_WEB_WORKERS": str(args.workers), "GONGKAI_WEB_THREADS": str(args.threads)}
-    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_ready(port, time.monotonic() + 120)
+    with serving(data, args.engine, args.workers, args.threads) as (port, server):
         paths = query_mix(port)
         warm: list = []
         client(port, paths, time.monotonic() + 3, 0, warm)
@@ -143,9 +156,6 @@ def main() -> None:
         for t in threads:
             t.join()
         now, peak = rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(30)
     latencies = sorted(ms for ms, _ in results)
     failed = sum(1 for _, status in results if status != 200)
     q = statistics.quantiles(latencies, n=100)

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_number TEXT NOT NULL DEFAULT '',
     index_number TEXT NOT NULL DEFAULT '',
     category TEXT NOT NULL DEFAULT '',
+    site_name TEXT NOT NULL DEFAULT '',
+    section TEXT NOT NULL DEFAULT '',
     doc_type TEXT NOT NULL DEFAULT 'other',
     report_year INTEGER,
     report_template TEXT NOT NULL DEFAULT '',
@@ -89,6 +91,20 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     attachments INTEGER NOT NULL DEFAULT 0,
     walls TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS refresh_runs (
+    id INTEGER PRIMARY KEY,
+    trigger TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    status TEXT NOT NULL DEFAULT 'running',
+    pages INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    gone INTEGER NOT NULL DEFAULT 0,
+    indexed INTEGER NOT NULL DEFAULT 0,
+    documents INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT ''
+);
 """
 
 _ADDED_COLUMNS = (
@@ -97,10 +113,14 @@ _ADDED_COLUMNS = (
     ("crawl_runs", "duplicates", "INTEGER NOT NULL DEFAULT 0"),
     ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "site_name", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "section", "TEXT NOT NULL DEFAULT ''"),
 )
+REFRESH_COUNTS = ("pages", "new", "updated", "gone", "indexed", "documents")
 DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
 HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
-                 "index_number", "category", "doc_type", "report_year", "attachments")
+                 "index_number", "category", "doc_type", "report_year", "attachments",
+                 "site_name", "section")
 
 
 def doc_id_for(url: str) -> str:
@@ -123,6 +143,8 @@ class Document:
     doc_number: str = ""
     index_number: str = ""
     category: str = ""
+    site_name: str = ""  # the site's own name (SiteName), not its host
+    section: str = ""  # the column (栏目) the document is filed in
     doc_type: str = "other"
     report_year: int | None = None
     report_template: str = ""  # annual reports: "prose" (before 2019), "2019" or "2021"
@@ -420,9 +442,45 @@ class Archive:
                               (doc_id,)).fetchone()
         return _stats_dict(row) if row else None
 
-    def runs(self, limit: int = 20) -> list[dict]:
-        """Return the most recent crawl runs, newest first."""
-        rows = self.db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+    def runs(self, limit: int = 20, source: str | None = None) -> list[dict]:
+        """Return the most recent crawl runs (of one source), newest first."""
+        if source is None:
+            rows = self.db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self.db.execute("SELECT * FROM crawl_runs WHERE source = ? ORDER BY id DESC "
+                                   "LIMIT ?", (source, limit))
+        return [dict(r) for r in rows]
+
+    def run_sources(self) -> list[str]:
+        """The sources that have crawl runs, by name."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT source FROM crawl_runs "
+                                              "ORDER BY source")]
+
+    def document_counts(self) -> list[dict]:
+        """Live documents by source and type: [{source, doc_type, documents}]."""
+        rows = self.db.execute("SELECT source, doc_type, COUNT(*) AS documents FROM documents "
+                               "WHERE status = 'live' GROUP BY source, doc_type "
+                               "ORDER BY source, doc_type")
+        return [dict(r) for r in rows]
+
+    def start_refresh(self, trigger: str) -> int:
+        """Record the start of a refresh (crawl + index + stats); runs left 'running' by a
+        killed process become 'interrupted' (one refresh at a time holds the lock)."""
+        self.db.execute("UPDATE refresh_runs SET status = 'interrupted' WHERE status = 'running'")
+        cur = self.db.execute("INSERT INTO refresh_runs (trigger, started_at) VALUES (?, ?)",
+                              (trigger, time.time()))
+        return cur.lastrowid
+
+    def finish_refresh(self, run_id: int, status: str, counts: dict, error: str = "") -> None:
+        """Record the end of a refresh: 'ok' with its counts, or 'failed' and why."""
+        self.db.execute(
+            "UPDATE refresh_runs SET finished_at = ?, status = ?, pages = ?, new = ?, "
+            "updated = ?, gone = ?, indexed = ?, documents = ?, error = ? WHERE id = ?",
+            (time.time(), status, *(counts.get(k, 0) for k in REFRESH_COUNTS), error, run_id))
+
+    def refresh_runs(self, limit: int = 10) -> list[dict]:
+        """The most recent refreshes, newest first."""
+        rows = self.db.execute("SELECT * FROM refresh_runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
 

@@ -54,6 +54,10 @@ _UNLIKELY = re.compile(r"foot|header|nav|menu|crumb|position|location|sidebar|co
                        r"bottom|banner|share|related|friend", re.I)
 _LEAF_SKIP = {"script", "style", "table", "ul", "ol", "dl", "form"}
 _TITLE_SPLIT = re.compile(r"\s*[_|]\s*|\s+-\s+")
+_CRUMB_HOLDER = re.compile(r"crumb|position|location|dqwz|curmb|current|weizhi", re.I)
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|〉|→|/)\s*")
+_CRUMB_LEAD = re.compile(r"^.*?(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]\s*")
+_NOT_SECTION = {"首页", "网站首页", "主页", "正文", "详情", "内容", "详细信息", "阅读"}
 
 
 @dataclass
@@ -68,6 +72,8 @@ class Extracted:
     doc_number: str = ""
     index_number: str = ""
     category: str = ""
+    site_name: str = ""  # the publishing site's own name (SiteName meta, or the <title> suffix)
+    section: str = ""  # the column the page is filed in (ColumnName meta, or the breadcrumb)
 
 
 # Full-width letters and digits become ASCII; full-width Chinese punctuation stays as it is.
@@ -200,7 +206,8 @@ def _fallback_body(soup: BeautifulSoup, aside: list[Tag]) -> Tag | None:
         node.decompose()
     for node in soup.find_all(_FALLBACK_BLOCKS + ["span"]):  # not <p>: body text
         text = node.get_text(" ", strip=True)
-        if not node.decomposed and len(text) < 80 and _INLINE_RE.search(text):
+        if (not node.decomposed and len(text) < 80 and _INLINE_RE.search(text)
+                and not node.find(_FALLBACK_BLOCKS + ["p"])):  # the line, not what holds it
             node.decompose()
     best, best_score = None, 0
     for node in soup.find_all(_FALLBACK_BLOCKS):
@@ -232,6 +239,34 @@ def _title(soup: BeautifulSoup, metas: dict, table: dict) -> str:
     return _TITLE_SPLIT.split(raw.strip())[0] if raw.strip() else ""
 
 
+def _breadcrumb(soup: BeautifulSoup) -> list[str]:
+    """The items of the page's breadcrumb (当前位置：首页 > 信息公开 > 年度报告), or []."""
+    for node in soup.find_all(["div", "p", "span", "nav", "td", "ol", "ul"]):
+        if not _CRUMB_HOLDER.search(" ".join(node.get("class") or []) + " " + (node.get("id") or "")):
+            continue
+        text = " ".join(node.get_text(" ").split())
+        if len(text) > 200 or not _CRUMB_SPLIT.search(text):
+            continue
+        return [item for item in _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", text)) if item]
+    return []
+
+
+def _site_and_section(soup: BeautifulSoup, metas: dict, title: str) -> tuple[str, str]:
+    """The site's own name and the page's section: the SiteName/ColumnName metas, else the
+    <title> suffix (`通知_青州市人民政府`) and the breadcrumb's last item before the page."""
+    site = metas.get("sitename", "")
+    if not site and soup.title:
+        parts = _TITLE_SPLIT.split(soup.title.get_text().strip())
+        site = parts[-1] if len(parts) > 1 and parts[-1] != title else ""
+    section = metas.get("columnname", "")
+    if not section:
+        wanted = "".join(title.split())
+        items = [i for i in _breadcrumb(soup)
+                 if i not in _NOT_SECTION and "".join(i.split()) != wanted and i != site]
+        section = items[-1] if items else ""
+    return " ".join(site.split())[:100], " ".join(section.split())[:100]
+
+
 def extract(html: str, url: str) -> Extracted | None:
     """Extract a detail page; return None for list and navigation pages.
 
@@ -250,6 +285,7 @@ def extract(html: str, url: str) -> Extracted | None:
                      or "发布日期" in inline or "发布时间" in inline or (title and meta_date))
     if not is_detail:
         return None
+    site_name, section = _site_and_section(soup, metas, title)  # before the fallback cuts
     if node is None:
         node = _fallback_body(soup, [*table_nodes, *_title_nodes(soup, title)])
     body = element_text(node) if node is not None else ""  # e.g. a page that only links a PDF
@@ -267,4 +303,6 @@ def extract(html: str, url: str) -> Extracted | None:
         doc_number=table.get("doc_number", ""),
         index_number=table.get("index_number", ""),
         category=table.get("category", ""),
+        site_name=site_name,
+        section=section,
     )

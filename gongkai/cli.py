@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -139,11 +140,14 @@ def index(ctx, full):
 @click.pass_context
 def refresh(ctx, full):
     """Crawl every source, then update the index."""
-    crawl_report, index_report, stats_report = pipeline.refresh(
-        _config(ctx), ctx.obj["log_level"], full=full, progress=True, index=_index)
-    _print_crawl(crawl_report)
-    _print_index(index_report)
-    _print_stats(stats_report)
+    from gongkai.schedule import run_line
+
+    report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full, progress=True,
+                              index=_index)
+    _print_crawl(report.crawl)
+    _print_index(report.index)
+    _print_stats(report.stats)
+    click.echo(run_line(report.run))
 
 
 @cli.command()
@@ -228,14 +232,45 @@ def extract_cmd(target, url):
 
 @cli.command()
 @click.option("--runs", type=int, default=None, help="Stop after this many refreshes.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Also append each run's line to this file (with a timestamp).")
 @click.pass_context
-def schedule(ctx, runs):
-    """Run refresh at each time of [schedule] cron; never two at once."""
+def schedule(ctx, runs, log_file):
+    """Run refresh at each time of [schedule] cron; never two at once. Each run logs one line
+    to stderr (`refresh ok started=… pages=… new=… updated=… gone=… indexed=… seconds=…` or
+    `refresh failed … error="…"`); under systemd the journal adds the timestamp."""
+    from gongkai.schedule import log as schedule_log
     from gongkai.schedule import run_schedule
 
     config = _config(ctx)
-    click.echo(f"scheduling refresh at cron {config['schedule.cron']!r}")
+    _log_runs(schedule_log, log_file)
+    click.echo(f"scheduling refresh at cron {config['schedule.cron']!r}", err=True)
     run_schedule(config, runs=runs)
+
+
+class _JournalFormatter(logging.Formatter):
+    """The message with a syslog priority prefix (`<3>` error, `<6>` info) that journald
+    turns into the entry's priority; the journal keeps its own timestamps."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        priority = 3 if record.levelno >= logging.ERROR else \
+            4 if record.levelno >= logging.WARNING else 6
+        return f"<{priority}>{record.getMessage()}"
+
+
+def _log_runs(logger: logging.Logger, log_file: str | None) -> None:
+    """Send a logger's lines to stderr (timestamped unless systemd's journal reads it) and to
+    a file, whatever -v says."""
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    stamped = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(_JournalFormatter() if os.environ.get("JOURNAL_STREAM") else stamped)
+    logger.addHandler(stderr)
+    if log_file:
+        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file.setFormatter(stamped)
+        logger.addHandler(to_file)
 
 
 @cli.command()

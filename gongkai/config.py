@@ -54,6 +54,21 @@ SETTINGS = [
     Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
     Setting("web.workers", 0, int, "Worker processes of `gongkai serve` (0: one per CPU core)."),
     Setting("web.threads", 8, int, "Threads per worker process of `gongkai serve`."),
+    Setting("web.rate_limit", "300/minute", str,
+            "Requests to /search and /api/* one client address may make, in the notation "
+            "\"300/minute\" or \"10/second;600/hour\"; empty: no limit. Over it: 429."),
+    Setting("web.rate_limit_storage", "memory://", str,
+            "Where the rate limit counts: memory:// (each worker process on its own) or a "
+            "redis:// URL that every worker and web node shares."),
+    Setting("web.cors_origins", "*", str,
+            "Origins whose browser pages may read /api/*: * (any), empty (none) or a "
+            "comma-separated list such as \"https://a.example, https://b.example\"."),
+    Setting("web.proxies", 0, int,
+            "Reverse proxies in front of `gongkai serve` that set X-Forwarded-For: their "
+            "number, so rate limits see the client's address, not the proxy's."),
+    Setting("web.status", "on", str,
+            "The operator's page /status and /api/status: on, off, or an address host:port "
+            "that `gongkai serve` also listens on and that alone answers them."),
     Setting("schedule.cron", "0 3 * * *", str,
             "When `gongkai schedule` runs a refresh (cron expression, local time)."),
 ]
@@ -111,7 +126,27 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: not a valid cron expression: {value!r}")
     if setting.name == "index.engine" and value not in ENGINES:
         raise ConfigError(f"{where}: must be one of {', '.join(ENGINES)}, got {value!r}")
+    if setting.name == "web.rate_limit" and value.strip():
+        _check_rate(value, where)
+    if setting.name == "web.status" and value not in ("on", "off"):
+        _check_address(value, where)
     return value
+
+
+def _check_rate(value: str, where: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{where}: not a rate such as \"300/minute\" or "
+                          f"\"10/second;600/hour\": {value!r}") from None
+
+
+def _check_address(value: str, where: str) -> None:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{where}: must be on, off or an address host:port, got {value!r}")
 
 
 def _flatten(data: dict, fname: str) -> dict[str, Any]:

@@ -21,6 +21,18 @@ class RefreshError(Exception):
     """A crawl or refresh that could not run or did not finish."""
 
 
+class RefreshBusy(RefreshError):
+    """Another refresh holds the data directory's lock: this one did not start."""
+
+
+class RefreshFailed(RefreshError):
+    """A refresh that started and failed; `run` is its row in refresh_runs."""
+
+    def __init__(self, message: str, run: dict):
+        super().__init__(message)
+        self.run = run
+
+
 @dataclass
 class CrawlReport:
     """The crawl runs recorded in the archive by one `crawl` call, and how long it took."""
@@ -89,17 +101,57 @@ def refresh_lock(config: Config):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RefreshError("another refresh is running on this data directory") from None
+            raise RefreshBusy("another refresh is running on this data directory") from None
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@dataclass
+class RefreshReport:
+    """What one refresh did: its crawl, index update and statistics, and its row in the
+    archive's refresh_runs (status, counts, times)."""
+
+    crawl: CrawlReport
+    index: BuildReport
+    stats: object
+    run: dict
+
+
 def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
-            progress: bool = False, index=index) -> tuple[CrawlReport, BuildReport, object]:
+            progress: bool = False, index=index, trigger: str = "manual") -> RefreshReport:
     """Crawl every source, then update the index (with `index(config)`: the CLI passes one
-    showing progress) and the report statistics; never two at once on one data directory."""
+    showing progress) and the report statistics; never two at once on one data directory.
+    Each refresh is recorded in the archive (refresh_runs), a failed one with its reason."""
     with refresh_lock(config):
-        report = crawl(config, log_level=log_level, full=full, progress=progress)
-        return report, index(config), stats(config)
+        with Archive(config.archive_path) as archive:
+            run_id = archive.start_refresh(trigger)
+        counts: dict[str, int] = {}
+        try:
+            crawled = crawl(config, log_level=log_level, full=full, progress=progress)
+            for run in crawled.runs:
+                for key in ("pages", "new", "updated", "gone"):
+                    counts[key] = counts.get(key, 0) + run[key]
+            built = index(config)
+            counts.update(indexed=built.added + built.deleted, documents=built.documents)
+            computed = stats(config)
+        except Exception as exc:
+            reason = failure_reason(exc)
+            raise RefreshFailed(reason, _finish_refresh(config, run_id, "failed", counts,
+                                                        reason)) from exc
+        return RefreshReport(crawled, built, computed,
+                             _finish_refresh(config, run_id, "ok", counts))
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line saying why a refresh failed."""
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, RefreshError) else f"{type(exc).__name__}: {text}"
+
+
+def _finish_refresh(config: Config, run_id: int, status: str, counts: dict,
+                    error: str = "") -> dict:
+    with Archive(config.archive_path) as archive:
+        archive.finish_refresh(run_id, status, counts, error)
+        return next(r for r in archive.refresh_runs(limit=5) if r["id"] == run_id)

@@ -27,8 +27,17 @@ class _Server(BaseApplication):
     def load(self):
         from search_web import create_app
 
-        return create_app({"INDEX_ROOT": str(self.config.index_root),
-                           "INDEX_ENGINE": self.config["index.engine"]})
+        return create_app(app_config(self.config))
+
+
+def app_config(config: Config) -> dict:
+    """The web app's settings from the configuration (what `create_app` reads)."""
+    return {"INDEX_ROOT": str(config.index_root), "INDEX_ENGINE": config["index.engine"],
+            "ARCHIVE": str(config.archive_path), "RATE_LIMIT": config["web.rate_limit"],
+            "RATE_LIMIT_STORAGE": config["web.rate_limit_storage"],
+            "CORS_ORIGINS": config["web.cors_origins"], "PROXIES": config["web.proxies"],
+            "STATUS": config["web.status"], "SCHEDULE_CRON": config["schedule.cron"],
+            "SOURCES": config.source_names()}
 
 
 def workers(config: Config) -> int:
@@ -38,8 +47,11 @@ def workers(config: Config) -> int:
 
 def serve(config: Config, host: str, port: int) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM stop the workers gracefully)."""
+    binds = [f"{host}:{port}"]
+    if config["web.status"] not in ("on", "off"):  # the operator's address, for /status only
+        binds.append(config["web.status"])
     _Server(config, {
-        "bind": f"{host}:{port}", "workers": workers(config), "threads": config["web.threads"],
+        "bind": binds, "workers": workers(config), "threads": config["web.threads"],
         "worker_class": "gthread", "preload_app": True, "proc_name": "gongkai",
         "timeout": 60, "graceful_timeout": 10, "errorlog": "-", "loglevel": "warning",
     }).run()

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # documents between two progress callbacks
 COLUMNS = ("doc_id", "url", "title", "body", "publisher", "source", "site", "doc_type",
            "pub_date", "report_year", "report_template", "doc_number", "index_number",
-           "parent_url")  # what an index needs of an archive row
+           "parent_url", "site_name", "section")  # what an index needs of an archive row
 Progress = Callable[[int, int], None]  # (documents written, documents to write)
 
 
@@ -55,7 +55,8 @@ def index_doc(row: dict) -> IndexDoc:
         doc_number_text=row.get("doc_number") or "",
         index_number=normalize_id(row.get("index_number") or ""),
         index_number_text=row.get("index_number") or "",
-        parent_url=row.get("parent_url") or "")
+        parent_url=row.get("parent_url") or "", site_name=row.get("site_name") or "",
+        section=row.get("section") or "")
 
 
 def _asked(index_root: Path) -> dict[str, int]:

@@ -11,6 +11,7 @@ from crawler.archive import DOC_TYPES
 from indexer.query import MAX_QUERY_CHARS
 
 MAX_PAGE = 1000
+MAX_PREFIX = 50  # characters of a query being completed
 MAX_SIZE = 100
 SORTS = ("relevance", "date")
 
@@ -32,12 +33,17 @@ class SearchRequest:
     doc_type: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    as_typed: bool = False  # never show a suggestion's results instead of nothing
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
         """Validate request parameters (strings) into a SearchRequest, or raise SearchError."""
         req = cls(q=(params.get("q") or "").strip(), publisher=(params.get("publisher") or ""),
                   doc_type=params.get("type") or "", sort=params.get("sort") or "relevance")
+        as_typed = (params.get("as_typed") or "0").strip().lower()
+        if as_typed not in ("0", "1", "true", "false"):
+            raise SearchError(f"as_typed must be 0 or 1, got {params.get('as_typed')!r}")
+        req.as_typed = as_typed in ("1", "true")
         req.page = _int_param(params, "page", 1, 1, MAX_PAGE)
         req.size = _int_param(params, "size", 10, 1, MAX_SIZE)
         if params.get("year"):

@@ -6,6 +6,7 @@ Engine-free: the query tree comes from indexer.query, an engine's Searcher runs 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from indexer import engines, snippets, store, suggest
 from indexer import query as uq
-from indexer.analysis import normalize, word_tokens
+from indexer.analysis import normalize, term_spans, word_tokens
 from indexer.build import check_engine, check_version
 from indexer.engines.base import FACETS, Everything, Filters, Match, Searcher
 from indexer.request import SearchError, SearchRequest
@@ -59,6 +60,17 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # a corrected query, offered when this one finds little
     related: list[str] = field(default_factory=list)  # key words of the top hits' titles
+    # the query the hits, total and facets are for: `query`, or the suggestion when `query`
+    # found nothing and the suggestion did (unless the request asked for `as_typed`)
+    results_for: str = ""
+
+    def __post_init__(self):
+        self.results_for = self.results_for or self.query
+
+    @property
+    def replaced(self) -> bool:
+        """Whether the hits are the suggestion's, shown because the query found nothing."""
+        return self.results_for != self.query
 
     @property
     def pages(self) -> int:
@@ -124,7 +136,22 @@ def run_search(searcher: Searcher, req: SearchRequest,
     """Search: parse, plan, let the engine match, filter, rank or sort, page and facet; then
     snippets, suggestions and related searches. A corrected query is offered when this one
     finds fewer than SUGGEST_BELOW documents or holds characters jieba could not join into
-    words (信总公开 → 信 总 公开)."""
+    words (信总公开 → 信 总 公开). When the query finds nothing and its suggestion finds
+    something, the result holds the suggestion's hits (`results_for`), unless `as_typed`."""
+    result = _run(searcher, req, suggester)
+    if result.total or not result.suggestion or req.as_typed:
+        return result
+    instead = _run(searcher, dataclasses.replace(req, q=result.suggestion, as_typed=True), None)
+    if not instead.total:
+        return result
+    instead.took_ms = round(instead.took_ms + result.took_ms, 1)
+    instead.query, instead.results_for, instead.suggestion = req.q, result.suggestion, \
+        result.suggestion
+    return instead
+
+
+def _run(searcher: Searcher, req: SearchRequest,
+         suggester: suggest.Suggester | None) -> SearchResult:
     started = time.perf_counter()
     try:
         parsed = uq.parse(req.q)
@@ -195,3 +222,37 @@ def _hit(match: Match, spans: list, title_spans: list, parsed: uq.ParsedQuery) -
                score=None if match.score is None else round(match.score, 4),
                snippet=snippets.render(body, spans, fragments=1 + (len(body) > 1500)
                                        + (len(body) > 4000)))
+
+
+@dataclass
+class MarkedDocument:
+    """A document's title and paragraphs as HTML (escaped) with the query's words and phrases
+    in <mark>; body marks are numbered `m-1`, `m-2`, … in reading order."""
+
+    title_html: str
+    paragraphs: list[str]
+    marks: int
+
+
+def mark_document(title: str, body: str, q: str) -> MarkedDocument:
+    """Mark what a query matches in a document, with the analyzer snippets use: its words and
+    sub-words where segmentation yields them, and its exact phrases. A query that does not
+    parse marks nothing."""
+    try:
+        parsed = uq.parse(q)
+    except uq.QueryError:
+        parsed = None
+    terms = uq.highlight_terms(parsed) if parsed else []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not parsed:
+            return []
+        return term_spans(text, terms) + _phrase_spans(text, parsed)
+
+    title_html = snippets.mark(title, spans(title))
+    paragraphs, count = [], 0
+    for line in body.split("\n"):
+        html, found = snippets.mark_numbered(line, spans(line), first=count + 1)
+        paragraphs.append(html)
+        count += found
+    return MarkedDocument(title_html, paragraphs, count)

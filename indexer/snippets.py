@@ -44,12 +44,21 @@ def _best_windows(text: str, spans: list[tuple[int, int]], count: int) -> list[t
 
 def mark(text: str, spans: list[tuple[int, int]]) -> str:
     """Return the whole text as HTML, escaped, with every span wrapped in <mark>."""
-    parts, cursor = [], 0
+    return mark_numbered(text, spans)[0]
+
+
+def mark_numbered(text: str, spans: list[tuple[int, int]],
+                  first: int | None = None) -> tuple[str, int]:
+    """Return (the whole text as HTML, escaped, every span in <mark>; the number of marks).
+    With `first`, the marks get ids `m-<first>`, `m-<first + 1>`, … to jump between."""
+    parts, cursor, count = [], 0, 0
     for s, e in merge_spans([(s, e) for s, e in spans if 0 <= s < e <= len(text)]):
-        parts += [escape(text[cursor:s]), f"<mark>{escape(text[s:e])}</mark>"]
+        ident = f' id="m-{first + count}"' if first is not None else ""
+        parts += [escape(text[cursor:s]), f"<mark{ident}>{escape(text[s:e])}</mark>"]
         cursor = e
+        count += 1
     parts.append(escape(text[cursor:]))
-    return "".join(parts)
+    return "".join(parts), count
 
 
 def render(text: str, spans: list[tuple[int, int]], fragments: int = 1) -> str:

@@ -15,12 +15,16 @@ log = logging.getLogger(__name__)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. config: INDEX_ROOT (the index directory), INDEX_ENGINE (whoosh or
-    tantivy), ARCHIVE (the archive file, for report statistics; default: archive.sqlite3 next
-    to the index directory), QUERY_LOG (default: next to the index directory) and any Flask
-    settings."""
+    tantivy), ARCHIVE (the archive file, for report statistics and the status page; default:
+    archive.sqlite3 next to the index directory), QUERY_LOG (default: next to the index
+    directory), STATUS, SCHEDULE_CRON and SOURCES (the status page), RATE_LIMIT,
+    RATE_LIMIT_STORAGE, CORS_ORIGINS and PROXIES (see security.install; gongkai.serve.app_config
+    maps the [web] settings to these) and any Flask settings."""
     app = Flask(__name__)
     app.config.update(INDEX_ROOT="index_data/index", INDEX_ENGINE=engines.DEFAULT,
-                      JSON_AS_ASCII=False)
+                      JSON_AS_ASCII=False, STATUS="on", SCHEDULE_CRON=None, SOURCES=[],
+                      RATE_LIMIT="", CORS_ORIGINS="*", PROXIES=0,
+                      MAX_CONTENT_LENGTH=64 * 1024)
     app.config.update(config or {})
     app.config.setdefault("ARCHIVE", str(Path(app.config["INDEX_ROOT"]).parent
                                          / "archive.sqlite3"))
@@ -30,8 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     log_path = app.config.get("QUERY_LOG") or querylog.default_path(app.config["INDEX_ROOT"])
     app.extensions["gongkai.querylog"] = querylog.QueryLog(log_path)
 
-    from search_web import api, errors, html
+    from search_web import api, errors, html, security
 
+    security.install(app)
     app.register_blueprint(html.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.add_url_rule("/healthz", "healthz", api.healthz)

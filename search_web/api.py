@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from flask import Blueprint, Response, abort, jsonify, request
 
 from crawler.reports.export import csv_text
-from indexer.request import StatsRequest
+from indexer.request import MAX_PREFIX, StatsRequest
 from search_web.common import reader, run_search
+from search_web.openapi import spec
 from search_web.stats import archive, report_json
+from search_web.status import check_allowed, status_data
 
 bp = Blueprint("api", __name__)
-MAX_PREFIX = 50
 
 
 @bp.get("/search")
@@ -63,6 +66,26 @@ def stats_csv():
                     headers={"Content-Disposition": 'attachment; filename="gongkai-stats.csv"'})
 
 
+@bp.get("/openapi.json")
+def openapi():
+    """This API's OpenAPI 3.1 description."""
+    return jsonify(spec(_version()))
+
+
+def _version() -> str:
+    try:
+        return metadata.version("gongkai")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+@bp.get("/status")
+def status():
+    """The operator's view as JSON (see search_web/status.py); 404 when [web] status hides it."""
+    check_allowed()
+    return jsonify(status_data())
+
+
 def healthz():
     """Liveness and size: {"ok": true, "documents": N}."""
     return jsonify({"ok": True, "documents": reader().doc_count()})
@@ -76,4 +99,5 @@ def doc_json(doc: dict) -> dict:
             "report_year": doc.get("report_year"),
             "report_template": doc.get("report_template", ""), "doc_number": doc.get("doc_number_text", ""),
             "index_number": doc.get("index_number_text", ""), "source": doc.get("source", ""),
-            "site": doc.get("site", ""), "parent_url": doc.get("parent_url", "")}
+            "site": doc.get("site", ""), "site_name": doc.get("site_name", ""),
+            "section": doc.get("section", ""), "parent_url": doc.get("parent_url", "")}

@@ -20,8 +20,8 @@ def run_search(params) -> tuple[SearchRequest, SearchResult]:
     """Validate the parameters, search, and count the query (first pages only) in the log."""
     req = SearchRequest.from_params(params)
     result = reader().search(req)
-    if req.page == 1 and req.q:
-        querylog().record(req.q, result.total)
+    if req.page == 1 and req.q:  # as typed: a query shown its suggestion's hits found nothing
+        querylog().record(req.q, 0 if result.replaced else result.total)
     return req, result
 
 

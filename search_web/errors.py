@@ -21,6 +21,8 @@ def _wants_json() -> bool:
 def _respond(exc: HTTPException):
     status = exc.code or 500
     message = exc.description or exc.name
+    if status == 429:
+        message = f"too many requests from this address (limit: {message}); retry later"
     if _wants_json():
         return jsonify({"ok": False, "error": message, "status": status}), status
     return render_template("errors/error.html", status=status, message=message), status

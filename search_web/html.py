@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, render_template, request, url_for
 
 from crawler.reports.export import rate
@@ -16,13 +18,16 @@ from crawler.reports.model import (
     OUTCOME_LABELS,
     OUTCOMES,
 )
+from indexer.query import MAX_QUERY_CHARS
 from indexer.request import StatsRequest
+from indexer.search import mark_document
 from search_web.api import doc_json, stats_page
 from search_web.common import TYPE_LABELS, querylog, reader, run_search
 from search_web.stats import NoArchive, archive, chart, key_figures
+from search_web.status import check_allowed, status_data
 
 bp = Blueprint("html", __name__)
-PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size")
+PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size", "as_typed")
 
 
 @bp.app_context_processor
@@ -58,12 +63,16 @@ def search():
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str):
-    """One document: metadata and full text."""
+    """One document: metadata and full text, the words of `q` (the search that led here)
+    marked, with next/previous between them."""
     doc = reader().document(doc_id)
     if doc is None:
         abort(404, description="没有找到这份文件")
     doc = doc_json(doc)
-    return render_template("doc.html", doc=doc, report=_report_of(doc))
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    return render_template("doc.html", doc=doc, report=_report_of(doc), q=q,
+                           marked=mark_document(doc["title"], doc["body"], q),
+                           host=urlsplit(doc["url"]).netloc)
 
 
 def _report_of(doc: dict) -> dict | None:
@@ -94,3 +103,10 @@ def agency(agency: str):
     if not rows:
         abort(404, description=f"没有「{agency}」的年度报告数据")
     return render_template("stats_agency.html", agency=agency, reports=rows, chart=chart(rows))
+
+
+@bp.get("/status")
+def status():
+    """The operator's view: crawl runs, walls, the index, refreshes and the schedule, disk."""
+    check_allowed()
+    return render_template("status.html", status=status_data())

@@ -1,14 +1,14 @@
-"""WSGI entry for any WSGI server: `search_web.wsgi:app_from_env()` (the index under
-GONGKAI_DATA_DIR, the engine from GONGKAI_INDEX_ENGINE)."""
+"""WSGI entry for any WSGI server: `search_web.wsgi:app_from_env()` builds the app from the
+configuration file named by GONGKAI_CONFIG (optional) and the GONGKAI_* environment variables,
+exactly as `gongkai serve` does."""
 
 import os
 
+from gongkai.config import load_config
+from gongkai.serve import app_config
 from search_web import create_app
 
 
 def app_from_env():
-    """Build the app for a WSGI server from the GONGKAI_DATA_DIR and GONGKAI_INDEX_ENGINE
-    environment variables."""
-    data_dir = os.environ.get("GONGKAI_DATA_DIR", "index_data")
-    return create_app({"INDEX_ROOT": os.path.join(data_dir, "index"),
-                       "INDEX_ENGINE": os.environ.get("GONGKAI_INDEX_ENGINE", "whoosh")})
+    """Build the app for a WSGI server from GONGKAI_CONFIG and GONGKAI_* variables."""
+    return create_app(app_config(load_config(os.environ.get("GONGKAI_CONFIG") or None)))

@@ -1,6 +1,8 @@
 import datetime as dt
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -9,6 +11,8 @@ from gongkai import refresh as pipeline
 from gongkai.cli import cli
 from gongkai.config import load_config
 from gongkai.schedule import next_run, run_schedule
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +103,72 @@ def test_a_large_whoosh_index_recommends_tantivy(capsys):
     _print_index(BuildReport(True, big, 0, big, 1.0, "gen-000001", "tantivy"))
     _print_index(BuildReport(True, 10, 0, 10, 1.0, "gen-000001", "whoosh"))
     assert "note:" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def site_config(tmp_path, site_server):
+    config = load_config(None, env={"GONGKAI_DATA_DIR": str(tmp_path / "data"),
+                                    "GONGKAI_CRAWL_DELAY": "0"})
+    config.sources = [{"name": "sample", "start_urls": [site_server + "/"],
+                       "allowed_domains": ["127.0.0.1"]}]
+    return config
+
+
+def test_each_scheduled_run_logs_one_line_and_is_recorded(site_config, caplog):
+    from crawler.archive import Archive
+
+    outcomes = []
+    with caplog.at_level("INFO", logger="gongkai.schedule"):
+        run_schedule(site_config, runs=1, on_done=outcomes.append, sleep=lambda s: None)
+        holder = subprocess.Popen(  # another process writes the index: this run fails
+            [sys.executable, "-c", "import sys; from indexer import store\n"
+             f"with store.write_lock(store.Path({str(site_config.index_root)!r})):\n"
+             "    print('held', flush=True); sys.stdin.read()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert holder.stdout.readline() == "held\n"
+        run_schedule(site_config, runs=1, on_done=outcomes.append, sleep=lambda s: None)
+        holder.communicate("")
+    lines = [r for r in caplog.records if r.message.startswith("refresh ")]
+    assert [r.levelname for r in lines] == ["INFO", "ERROR"]
+    ok, failed = lines[0].message, lines[1].message
+    assert "\n" not in ok + failed
+    assert re.fullmatch(r"refresh ok started=\S+ pages=\d+ new=(\d+) updated=0 gone=0 "
+                        r"indexed=\1 documents=\1 seconds=\d+\.\d", ok), ok
+    assert int(re.search(r"new=(\d+)", ok).group(1)) > 0
+    assert re.fullmatch(r'refresh failed started=\S+ pages=\d+ seconds=\d+\.\d '
+                        r'error="IndexBusy: another process is writing the index in \S+"',
+                        failed), failed
+    assert isinstance(outcomes[0], pipeline.RefreshReport)
+    assert isinstance(outcomes[1], pipeline.RefreshFailed)
+    with Archive(site_config.archive_path) as archive:
+        runs = archive.refresh_runs()
+    assert [(r["status"], r["trigger"]) for r in runs] == [("failed", "schedule"),
+                                                            ("ok", "schedule")]
+    assert runs[1]["documents"] == runs[1]["new"] and runs[0]["error"].startswith("IndexBusy")
+
+
+def test_a_refresh_killed_mid_run_is_shown_as_interrupted(tmp_path):
+    from crawler.archive import Archive
+
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        archive.start_refresh("schedule")  # its process died: never finished
+        archive.start_refresh("manual")
+        assert [r["status"] for r in archive.refresh_runs()] == ["running", "interrupted"]
+
+
+def test_run_lines_quote_errors_and_journal_lines_carry_a_priority():
+    import logging
+
+    from gongkai.cli import _JournalFormatter
+    from gongkai.schedule import run_line
+
+    run = {"status": "failed", "started_at": 1_700_000_000.0, "finished_at": 1_700_000_003.25,
+           "pages": 0, "new": 0, "updated": 0, "gone": 0, "indexed": 0, "documents": 0,
+           "error": 'the crawler process failed (exit code 1) "x"'}
+    line = run_line(run)
+    assert line.startswith("refresh failed started=2023-11-14T")
+    assert line.endswith(r'seconds=3.2 error="the crawler process failed (exit code 1) \"x\""')
+    record = logging.LogRecord("gongkai.schedule", logging.ERROR, "", 0, line, None, None)
+    assert _JournalFormatter().format(record) == "<3>" + line
+    record.levelno = logging.INFO
+    assert _JournalFormatter().format(record).startswith("<6>refresh")

@@ -107,3 +107,32 @@ def test_full_width_letters_and_ideographic_spaces_are_normalized():
     from crawler.extract import clean_text
 
     assert clean_text("ＡＢＣ　１２３，（一）") == "ABC 123，（一）"
+
+
+def test_site_name_and_section_come_from_metas():
+    doc = extract(page("hanweb_detail.html"), "http://swt.example.gov.cn/art/2013/2/28/art_1_1.html")
+    assert (doc.site_name, doc.section) == ("云江省商务厅", "年度报告")
+
+
+@pytest.mark.parametrize("crumb", [
+    '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; '
+    '<a href="/xxgk/tzgg/">通知公告</a> &gt; 正文</div>',
+    '<p id="dqwz">您现在的位置：首页 » 信息公开 » 通知公告 » 关于开展政务公开培训的通知</p>',
+    '<nav class="breadcrumb"><ol><li>首页</li><li>/</li><li>信息公开</li><li>/</li>'
+    '<li>通知公告</li></ol></nav>',
+])
+def test_section_falls_back_to_the_breadcrumb_and_site_to_the_title_suffix(crumb):
+    html = (f"<html><head><title>关于开展政务公开培训的通知_北塘县人民政府</title></head><body>"
+            f"{crumb}<h1>关于开展政务公开培训的通知</h1><p>发布日期：2024-03-02</p>"
+            "<div class='x'><p>各乡镇人民政府：定于三月举办培训。</p></div></body></html>")
+    doc = extract(html, "http://bt.example.gov.cn/xxgk/tzgg/1.html")
+    assert doc.site_name == "北塘县人民政府"
+    assert doc.section == "通知公告"
+    assert "当前位置" not in doc.body and "培训" in doc.body
+
+
+def test_a_page_without_site_or_section_signals_leaves_them_empty():
+    html = ("<html><head><title>关于开展政务公开培训的通知</title></head><body><h1>关于开展政务公开"
+            "培训的通知</h1><p>发布日期：2024-03-02</p><div><p>定于三月举办培训。</p></div></body></html>")
+    doc = extract(html, "http://bt.example.gov.cn/1.html")
+    assert (doc.site_name, doc.section) == ("", "")

@@ -74,6 +74,11 @@ def test_filters_and_facets(reader):
     import datetime as dt
     ranged = run(reader, "", date_from=dt.date(2020, 1, 1), date_to=dt.date(2022, 12, 31))
     assert urls(ranged) == {DOCS[1].url, DOCS[2].url}
+    # dates far outside any engine's range are bounds, not errors (tantivy: 1677-2262)
+    assert run(reader, "", date_from=dt.date(1, 1, 1)).total == len(DOCS)
+    assert run(reader, "", date_to=dt.date(9999, 12, 31), date_from=dt.date(2023, 1, 1))\
+        .total == 2
+    assert run(reader, "", date_to=dt.date(1177, 10, 7)).total == 0
     facets = run(reader, "").facets
     assert {f.value for f in facets["year"]} == {2011, 2020, 2022, 2023}
     assert facets["publisher"][0].value == "云江省商务厅" and facets["publisher"][0].count == 2

@@ -28,11 +28,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(port: int, path: str) -> tuple[int, dict]:
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict]:
+    return fetch(port, path, headers)[:2]
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
+    conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
-    return response.status, json.loads(response.read() or b"{}")
+    return response.status, json.loads(response.read() or b"{}"), dict(response.getheaders())
 
 
 def children(pid: int) -> list[int]:
@@ -40,12 +44,18 @@ def children(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def served(tmp_path, archive_path, index_root, engine):
+def settings() -> dict:
+    """Extra GONGKAI_* settings of the served instance."""
+    return {}
+
+
+@pytest.fixture
+def served(tmp_path, archive_path, index_root, engine, settings):
     """`gongkai serve` with two workers on the index of the conftest documents."""
     port = free_port()
     env = {**os.environ, "GONGKAI_DATA_DIR": str(index_root.parent),
            "GONGKAI_INDEX_ENGINE": engine, "GONGKAI_WEB_WORKERS": "2",
-           "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT)}
+           "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT), **settings}
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
                               env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -98,3 +108,22 @@ def test_two_workers_swap_generations_under_load_without_a_failed_query(
     assert {total for _, total in answers} <= {before, before + 1}
     assert answers[-1][1] == before + 1  # every worker follows the newest generation
     assert get(port, "/healthz")[1] == {"ok": True, "documents": len(DOCS) + 1}
+
+
+STATUS_PORT = free_port()
+
+
+@pytest.mark.parametrize("settings", [{"GONGKAI_WEB_STATUS": f"127.0.0.1:{STATUS_PORT}",
+                                       "GONGKAI_WEB_RATE_LIMIT": "5/minute",
+                                       "GONGKAI_WEB_WORKERS": "1"}])  # memory:// per worker
+def test_serve_keeps_the_status_on_its_own_address_and_limits_searches(served):
+    _, port = served
+    assert get(port, "/api/status")[0] == 404
+    status, data = get(STATUS_PORT, "/api/status")
+    assert status == 200 and data["index"]["documents"] == len(DOCS)
+    answers = [fetch(port, "/api/search?q=%E5%85%AC%E5%BC%80") for _ in range(6)]
+    assert [a[0] for a in answers] == [200] * 5 + [429]
+    assert answers[-1][1]["status"] == 429 and int(answers[-1][2]["Retry-After"]) > 0
+    assert answers[0][2]["X-Content-Type-Options"] == "nosniff"
+    assert answers[0][2]["X-RateLimit-Limit"] == "5"
+    assert get(STATUS_PORT, "/api/status")[0] == 200  # the operator's view is not limited

@@ -14,7 +14,7 @@ HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_y
 def test_api_search_shape(client):
     data = client.get("/api/search?q=政府信息公开&size=2").get_json()
     assert set(data) == {"query", "total", "page", "size", "took_ms", "hits", "facets",
-                         "suggestion", "related"}
+                         "suggestion", "related", "results_for"}
     assert (data["query"], data["page"], data["size"]) == ("政府信息公开", 1, 2)
     assert data["total"] >= 2 and len(data["hits"]) == 2
     assert all(set(hit) == HIT_KEYS for hit in data["hits"])
@@ -111,11 +111,34 @@ def test_app_picks_up_a_new_index_without_restart(client, archive_path, index_ro
     assert client.get("/healthz").get_json()["documents"] == len(DOCS) + 1
 
 
-def test_suggestion_in_api_and_page(client):
-    assert client.get("/api/search?q=营商坏境").get_json()["suggestion"] == "营商环境"
-    assert client.get("/api/search?q=营商环境").get_json()["suggestion"] is None
+def test_a_query_that_finds_nothing_shows_its_suggestions_hits(client):
+    data = client.get("/api/search?q=营商坏境").get_json()
+    assert (data["query"], data["results_for"], data["suggestion"]) == ("营商坏境", "营商环境",
+                                                                        "营商环境")
+    assert data["total"] == 1 and "营商环境" in data["hits"][0]["title"]
+    assert "<mark>营商环境</mark>" in data["hits"][0]["title_html"]
+    as_typed = client.get("/api/search?q=营商坏境&as_typed=1").get_json()
+    assert (as_typed["total"], as_typed["results_for"], as_typed["suggestion"]) == (
+        0, "营商坏境", "营商环境")
+    pinyin = client.get("/api/search?q=yingshang huanjing").get_json()
+    assert pinyin["results_for"] == "营商 环境" and pinyin["total"] == 1
+    found = client.get("/api/search?q=营商环境").get_json()
+    assert (found["results_for"], found["suggestion"]) == ("营商环境", None)
+    assert client.get("/api/search?q=营商坏境&as_typed=maybe").status_code == 400
+
     page = client.get("/search?q=营商坏境").get_data(as_text=True)
-    assert "您是不是要找" in page and "q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83" in page
+    assert "已显示“<a" in page and ">营商环境</a>”的结果。仍然搜索：" in page
+    assert "q=%E8%90%A5%E5%95%86%E5%9D%8F%E5%A2%83&amp;as_typed=1" in page
+    assert page.count('class="hit"') == 1 and "您是不是要找" not in page
+    page = client.get("/search?q=营商坏境&as_typed=1").get_data(as_text=True)
+    assert "您是不是要找" in page and "已显示" not in page and 'class="hit"' not in page
+
+
+def test_a_replaced_query_is_logged_as_finding_nothing(client):
+    client.get("/api/search?q=营商坏境")
+    log = client.application.extensions["gongkai.querylog"]
+    assert log.db.execute("SELECT found FROM queries WHERE query = '营商坏境'").fetchall() == [(0,)]
+    assert "营商坏境" not in log.hot()
 
 
 def test_related_searches(client):

@@ -27,7 +27,7 @@ _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*<
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
 # What a page hands to the files it links: their title and metadata come from it.
 PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
-                 "category")
+                 "category", "site_name", "section")
 
 
 @dataclass(frozen=True)

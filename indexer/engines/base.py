@@ -127,10 +127,12 @@ class IndexDoc:
     index_number: str = ""
     index_number_text: str = ""
     parent_url: str = ""
+    site_name: str = ""
+    section: str = ""
 
     STORED = ("id", "url", "title", "body", "publisher", "source", "site", "doc_type",
               "report_year", "report_template", "doc_number_text", "index_number_text",
-              "parent_url")
+              "parent_url", "site_name", "section")
 
     def stored(self) -> dict:
         """The stored fields as a searcher returns them (`pub_date_text`, `year` included)."""

@@ -59,7 +59,7 @@ from indexer.engines.base import (
 )
 
 NAME = "tantivy"
-VERSION = 1  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 2  # bump when fields change: `gongkai index` then rebuilds fully
 __all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
 # A title word counts three times, written three times into the title field: within BM25 a
 # triple term frequency saturates (and the field's average length scales alike), as Whoosh's
@@ -296,14 +296,22 @@ def _filtered(query: Query, filters: Filters) -> Query:
     if filters.date_from or filters.date_to:
         parts.append(Query.range_query(
             SCHEMA, "pub_date", tantivy.FieldType.Date,
-            dt.datetime.combine(filters.date_from, dt.time.min) if filters.date_from
-            else tantivy.MIN_DATETIME,
-            dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to
-            else tantivy.MAX_DATETIME))
+            _moment(filters.date_from, dt.time.min), _moment(filters.date_to, dt.time.max)))
     if not parts:
         return query
     return Query.boolean_query([(Occur.Must, query)] + [
         (Occur.Must, Query.const_score_query(p, 0.0)) for p in parts])
+
+
+def _moment(day: dt.date | None, at: dt.time) -> dt.datetime:
+    """A date bound as tantivy takes it: open or beyond its range (1677-2262) is its limit."""
+    if day is None:
+        return tantivy.MIN_DATETIME if at == dt.time.min else tantivy.MAX_DATETIME
+    moment = dt.datetime.combine(day, at)
+    aware = moment.replace(tzinfo=dt.UTC)
+    if aware < tantivy.MIN_DATETIME:
+        return tantivy.MIN_DATETIME
+    return tantivy.MAX_DATETIME if aware > tantivy.MAX_DATETIME else moment
 
 
 def searcher(path: Path) -> TantivySearcher:

@@ -16,7 +16,7 @@ from whoosh.analysis import Token, Tokenizer
 from indexer import analysis
 
 TITLE_BOOST = 3.0
-VERSION = 3  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 4  # bump when fields change: `gongkai index` then rebuilds fully
 
 
 class _TermTokenizer(Tokenizer):
@@ -115,5 +115,7 @@ def build_schema() -> fields.Schema:
         index_number=fields.ID(),
         index_number_text=fields.STORED(),
         parent_url=fields.STORED(),
+        site_name=fields.STORED(),
+        section=fields.STORED(),
         pairs=fields.KEYWORD(),  # adjacent title words (suggestion vocabulary)
     )
