@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from crawler.archive.copy import CopyError
+from crawler.archive.db import ArchiveUnavailable
 from gongkai import refresh as pipeline
 from gongkai.config import ConfigError, load_config
 from gongkai.inspect import InspectError
@@ -24,7 +26,7 @@ WHOOSH_NOTE = ("note: {documents} documents on the Whoosh engine. MEASURED_NOTE 
                "Set [index] engine = \"tantivy\" and run `gongkai index --full` "
                "(docs/search-engines.md).")
 FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, IndexMismatch, SearchError,
-            InspectError)
+            InspectError, ArchiveUnavailable, CopyError)
 
 
 class _Group(click.Group):
@@ -210,7 +212,7 @@ def stats(ctx, publisher, year, as_csv, rebuild):
 
     config = _config(ctx)
     report = pipeline.stats(config, rebuild=rebuild)
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         _, reports = archive.report_stats(publisher=publisher, year=year, limit=1_000_000)
     if as_csv:
         click.echo(csv_text(reports), nl=False)
@@ -218,6 +220,30 @@ def stats(ctx, publisher, year, as_csv, rebuild):
     _print_stats(report)
     for line in summary_lines(reports):
         click.echo(line)
+
+
+@cli.group()
+def archive():
+    """Look after the archive itself (see docs/scaling.md)."""
+
+
+@archive.command("copy")
+@click.argument("source")
+@click.argument("destination")
+def archive_copy(source, destination):
+    """Copy the archive SOURCE into the empty archive DESTINATION, then compare every table's
+    rows and contents on both sides. Each is a SQLite file or a postgresql:// URL, e.g.
+    `gongkai archive copy index_data/archive.sqlite3 postgresql://gongkai@db/gongkai`;
+    then set [archive] url to use the copy."""
+    from crawler.archive.copy import copy_archive
+    from crawler.archive.db import redacted
+
+    started = time.perf_counter()
+    report = copy_archive(source, destination)
+    for table, (rows, digest) in report.items():
+        click.echo(f"{table:<14} {rows:>9} rows  sha256-sum {digest[:16]}  identical")
+    click.echo(f"copied {redacted(source)} to {redacted(destination)} in "
+               f"{time.perf_counter() - started:.1f}s; every table verified")
 
 
 @cli.command("extract")

@@ -39,6 +39,9 @@ class Setting:
 SETTINGS = [
     Setting("data_dir", "index_data", str,
             "Directory for the archive (archive.sqlite3), the index (index/) and logs."),
+    Setting("archive.url", "", str,
+            "PostgreSQL URL of the archive (postgresql://user@host/db); empty: the SQLite file "
+            "archive.sqlite3 in the data directory."),
     Setting("crawl.delay", 1.0, float,
             "Seconds between two requests to the same origin (scheme, host and port)."),
     Setting("crawl.user_agent", "GongkaiBot/0.1 (+https://example.org/gongkai)", str,
@@ -97,8 +100,9 @@ class Config:
         return Path(self.values["data_dir"])
 
     @property
-    def archive_path(self) -> Path:
-        return self.data_dir / "archive.sqlite3"
+    def archive(self) -> str | Path:
+        """The archive's target: its PostgreSQL URL, or its SQLite file."""
+        return self.values["archive.url"] or self.data_dir / "archive.sqlite3"
 
     @property
     def index_root(self) -> Path:

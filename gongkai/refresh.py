@@ -60,11 +60,11 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
 
     sources = select_sources(config, names)
     settings = scrapy_settings(
-        config.archive_path, config["crawl.delay"], config["crawl.user_agent"],
+        config.archive, config["crawl.delay"], config["crawl.user_agent"],
         max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
         retries=config["crawl.retries"], concurrency=max(1, config["crawl.concurrency"]),
         full=full, progress=progress, log_level=log_level)
-    Archive(config.archive_path).close()  # create the file and schema before the child starts
+    Archive(config.archive).close()  # create the file and schema before the child starts
     started = time.monotonic()
     child = multiprocessing.get_context("spawn").Process(
         target=run_crawl, args=(sources, settings), name="gongkai-crawl")
@@ -72,7 +72,7 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
     child.join()
     if child.exitcode != 0:
         raise RefreshError(f"the crawler process failed (exit code {child.exitcode})")
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         runs = archive.runs(limit=len(sources))
     return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
 
@@ -80,7 +80,7 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
 def index(config: Config, full: bool = False, progress=None) -> BuildReport:
     """Update the index from the archive (full: rebuild into a new generation) with the
     configured engine; `progress(done, expected)` is called as documents are written."""
-    return build_index(config.archive_path, config.index_root, full=full,
+    return build_index(config.archive, config.index_root, full=full,
                        engine=config["index.engine"], progress=progress)
 
 
@@ -89,7 +89,7 @@ def stats(config: Config, rebuild: bool = False):
     report again, as after a parser improvement; nothing is fetched)."""
     from crawler.reports.stats import update
 
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         return update(archive, rebuild=rebuild)
 
 
@@ -125,7 +125,7 @@ def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
     showing progress) and the report statistics; never two at once on one data directory.
     Each refresh is recorded in the archive (refresh_runs), a failed one with its reason."""
     with refresh_lock(config):
-        with Archive(config.archive_path) as archive:
+        with Archive(config.archive) as archive:
             run_id = archive.start_refresh(trigger)
         counts: dict[str, int] = {}
         try:
@@ -152,6 +152,6 @@ def failure_reason(exc: BaseException) -> str:
 
 def _finish_refresh(config: Config, run_id: int, status: str, counts: dict,
                     error: str = "") -> dict:
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         archive.finish_refresh(run_id, status, counts, error)
         return next(r for r in archive.refresh_runs(limit=5) if r["id"] == run_id)

@@ -33,7 +33,7 @@ class _Server(BaseApplication):
 def app_config(config: Config) -> dict:
     """The web app's settings from the configuration (what `create_app` reads)."""
     return {"INDEX_ROOT": str(config.index_root), "INDEX_ENGINE": config["index.engine"],
-            "ARCHIVE": str(config.archive_path), "RATE_LIMIT": config["web.rate_limit"],
+            "ARCHIVE": str(config.archive), "RATE_LIMIT": config["web.rate_limit"],
             "RATE_LIMIT_STORAGE": config["web.rate_limit_storage"],
             "CORS_ORIGINS": config["web.cors_origins"], "PROXIES": config["web.proxies"],
             "STATUS": config["web.status"], "SCHEDULE_CRON": config["schedule.cron"],

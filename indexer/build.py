@@ -59,12 +59,11 @@ def index_doc(row: dict) -> IndexDoc:
         section=row.get("section") or "")
 
 
-def _asked(index_root: Path) -> dict[str, int]:
+def _asked(index_root: Path, archive: str | Path) -> dict[str, int]:
     """Chunks of frequently asked queries that found something (from the web app's log)."""
-    path = querylog.default_path(index_root)
-    if not path.exists():
+    log_file = querylog.QueryLog(querylog.default_target(index_root, archive))
+    if not log_file.exists():
         return {}
-    log_file = querylog.QueryLog(path)
     try:
         return log_file.frequent_chunks()
     finally:
@@ -114,7 +113,7 @@ def build_index(archive_path: str | Path, index_root: str | Path, full: bool = F
             store.write_meta(generation, {"engine": chosen.NAME, "archive_seq": last_seq,
                                           "index_version": index_version(chosen),
                                           "documents": documents, "built_at": time.time()})
-            suggest.write_vocabulary(generation, searcher, _asked(index_root))
+            suggest.write_vocabulary(generation, searcher, _asked(index_root, archive_path))
         finally:
             searcher.close()
         if full:

@@ -1,47 +1,53 @@
 """The query log: how often each normalized query was asked per day, and whether it found
 anything. No addresses, agents or times of day: nothing about who asked. The web app writes it
-(`querylog.sqlite3` next to the index directory); it feeds 热门搜索, and each index update adds
-the chunks of frequently asked queries to the suggestion vocabulary."""
+(`querylog.sqlite3` next to the index directory, or the archive's PostgreSQL database, which
+every web node shares); it feeds 热门搜索, and each index update adds the chunks of frequently
+asked queries to the suggestion vocabulary."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import threading
 from pathlib import Path
 
+from crawler.archive import db as backends
 from indexer.analysis import normalize
 
 MAX_QUERY = 100
 FILE = "querylog.sqlite3"
 
 
-def default_path(index_root: str | Path) -> Path:
-    """The query log's place: next to the index directory, in the data directory."""
+def default_target(index_root: str | Path, archive: str | Path | None = None) -> str | Path:
+    """The query log's place: the archive's database when that is PostgreSQL, else a file
+    next to the index directory, in the data directory."""
+    if archive is not None and backends.is_postgres(archive):
+        return archive
     return Path(index_root).parent / FILE
 
 
 class QueryLog:
-    """A small SQLite file of (day, query) → asked, found. It connects on first use in each
-    process: web workers are forked from a master that made the app, and a SQLite connection
-    must not cross a fork."""
+    """A table of (day, query) → asked, found, in a SQLite file or a PostgreSQL database. It
+    connects on first use in each process: web workers are forked from a master that made the
+    app, and a connection must not cross a fork."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, target: str | Path):
+        self.target = target
         self.lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self._db: backends.SQLite | backends.Postgres | None = None
         self._pid = 0
 
+    def exists(self) -> bool:
+        """Whether there is a log to read (a file not yet written is none)."""
+        return backends.is_postgres(self.target) or Path(self.target).exists()
+
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> backends.SQLite | backends.Postgres:
         if self._db is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS queries (day TEXT NOT NULL, "
-                             "query TEXT NOT NULL, asked INTEGER NOT NULL, "
-                             "found INTEGER NOT NULL, PRIMARY KEY (day, query))")
+            self._db = backends.connect(self.target)
+            self._db.script("CREATE TABLE IF NOT EXISTS queries (day TEXT NOT NULL, "
+                            "query TEXT NOT NULL, asked INTEGER NOT NULL, "
+                            "found INTEGER NOT NULL, PRIMARY KEY (day, query))")
             self._pid = os.getpid()
         return self._db
 
@@ -53,7 +59,7 @@ class QueryLog:
         with self.lock:
             self.db.execute(
                 "INSERT INTO queries VALUES (?, ?, 1, ?) ON CONFLICT(day, query) DO UPDATE SET "
-                "asked = asked + 1, found = max(found, excluded.found)",
+                "asked = queries.asked + 1, found = queries.found | excluded.found",
                 (dt.date.today().isoformat(), text, int(total > 0)))
 
     def hot(self, days: int = 30, limit: int = 8) -> list[str]:
@@ -79,7 +85,7 @@ class QueryLog:
         return chunks
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the connection."""
         if self._db is not None and self._pid == os.getpid():
             self._db.close()
         self._db = None

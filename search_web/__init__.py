@@ -15,9 +15,9 @@ log = logging.getLogger(__name__)
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. config: INDEX_ROOT (the index directory), INDEX_ENGINE (whoosh or
-    tantivy), ARCHIVE (the archive file, for report statistics and the status page; default:
-    archive.sqlite3 next to the index directory), QUERY_LOG (default: next to the index
-    directory), STATUS, SCHEDULE_CRON and SOURCES (the status page), RATE_LIMIT,
+    tantivy), ARCHIVE (the archive's file or PostgreSQL URL, for report statistics and the status
+    page; default: archive.sqlite3 next to the index directory), QUERY_LOG (default: the
+    archive's PostgreSQL database, or a file next to the index directory), STATUS, SCHEDULE_CRON and SOURCES (the status page), RATE_LIMIT,
     RATE_LIMIT_STORAGE, CORS_ORIGINS and PROXIES (see security.install; gongkai.serve.app_config
     maps the [web] settings to these) and any Flask settings."""
     app = Flask(__name__)
@@ -31,8 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]),
                                                    app.config["INDEX_ENGINE"])
-    log_path = app.config.get("QUERY_LOG") or querylog.default_path(app.config["INDEX_ROOT"])
-    app.extensions["gongkai.querylog"] = querylog.QueryLog(log_path)
+    log_target = app.config.get("QUERY_LOG") or querylog.default_target(
+        app.config["INDEX_ROOT"], app.config["ARCHIVE"])
+    app.extensions["gongkai.querylog"] = querylog.QueryLog(log_target)
 
     from search_web import api, errors, html, security
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 
 from crawler.archive import Archive
+from crawler.archive.db import ArchiveUnavailable, is_postgres
 from crawler.reports.checks import key_figure
 
 KEY_FIELDS = ("new", "granted_rate", "review_corrected", "litigation_corrected")
@@ -28,10 +29,13 @@ _local = threading.local()
 def archive() -> Archive:
     """This thread's connection to the app's archive (NoArchive, a 503, when there is none)."""
     path = current_app.config.get("ARCHIVE")
-    if not path or not Path(path).exists():
+    if not path or not (is_postgres(path) or Path(path).exists()):
         raise NoArchive("no archive to read report statistics from; run `gongkai crawl`")
     if getattr(_local, "path", None) != path:
-        _local.archive, _local.path = Archive(path), path
+        try:
+            _local.archive, _local.path = Archive(path), path
+        except ArchiveUnavailable as error:
+            raise NoArchive(str(error)) from None
     return _local.archive
 
 

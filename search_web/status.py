@@ -96,14 +96,15 @@ def _archive_part() -> dict:
     try:
         db = archive()
     except NoArchive:
-        return {"available": False, "sources": [], "documents": [], "refreshes": []}
+        return {"available": False, "sources": [], "documents": [], "refreshes": [], "bytes": 0}
     configured = current_app.config.get("SOURCES") or []
     names = list(dict.fromkeys([*configured, *db.run_sources()]))
     return {"available": True, "documents": db.document_counts(),
             "sources": [{"name": name, "configured": name in configured,
                          "runs": [crawl_run(r) for r in db.runs(RUNS_PER_SOURCE, source=name)]}
                         for name in names],
-            "refreshes": [refresh_run(r) for r in db.refresh_runs(REFRESH_RUNS)]}
+            "refreshes": [refresh_run(r) for r in db.refresh_runs(REFRESH_RUNS)],
+            "bytes": db.size_bytes()}
 
 
 def _schedule_part() -> dict:
@@ -119,13 +120,11 @@ def _schedule_part() -> dict:
 def status_data() -> dict:
     """Everything /status shows, as /api/status returns it."""
     parts = _archive_part()
-    archive_path = Path(current_app.config["ARCHIVE"])
     root = reader().root
     disk = shutil.disk_usage(root if root.exists() else root.parent if root.parent.exists()
                              else Path.cwd())
     return {"generated_at": when(time.time()), "index": _index_part(),
             "documents": parts.pop("documents"), "sources": parts.pop("sources"),
             "schedule": {**_schedule_part(), "runs": parts.pop("refreshes")},
-            "archive": {"available": parts["available"],
-                        "bytes": dir_bytes(archive_path) if archive_path.exists() else 0},
+            "archive": {"available": parts["available"], "bytes": parts["bytes"]},
             "disk": {"free_bytes": disk.free, "total_bytes": disk.total}}

@@ -59,6 +59,21 @@ def fill_archive(path: Path, docs: list[Document]) -> Path:
     return path
 
 
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(params=BACKENDS)
+def archive_target(request, tmp_path):
+    """An empty archive's target on each back end: a SQLite file, a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield tmp_path / "a.sqlite3"
+        return
+    from tests.services import postgres_schema
+
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
 def archive_path(tmp_path) -> Path:
     return fill_archive(tmp_path / "archive.sqlite3", DOCS)

@@ -229,6 +229,6 @@ def crawl_sources(data_dir, sources: list[dict], delay: float = 0.0, full: bool 
            **{f"GONGKAI_CRAWL_{k.upper()}": str(v) for k, v in settings.items()}}
     config = dataclasses.replace(load_config(None, env=env), sources=sources)
     report = refresh.crawl(config, full=full)
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         rows = {r["url"]: r for r in archive.changes_since(0) if r["status"] == "live"}
     return rows, {run["source"]: run for run in report.runs}

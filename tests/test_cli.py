@@ -140,7 +140,7 @@ def test_each_scheduled_run_logs_one_line_and_is_recorded(site_config, caplog):
                         failed), failed
     assert isinstance(outcomes[0], pipeline.RefreshReport)
     assert isinstance(outcomes[1], pipeline.RefreshFailed)
-    with Archive(site_config.archive_path) as archive:
+    with Archive(site_config.archive) as archive:
         runs = archive.refresh_runs()
     assert [(r["status"], r["trigger"]) for r in runs] == [("failed", "schedule"),
                                                             ("ok", "schedule")]

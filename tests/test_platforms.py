@@ -34,7 +34,7 @@ def crawl(tmp_path, base: str, start: str, domains=("127.0.0.1",), full=False):
                                     "GONGKAI_CRAWL_DELAY": "0", "GONGKAI_CRAWL_RETRIES": "2"})
     source = {"name": "site", "start_urls": [base + start], "allowed_domains": list(domains)}
     report = refresh.crawl(dataclasses.replace(config, sources=[source]), full=full)
-    with Archive(config.archive_path) as archive:
+    with Archive(config.archive) as archive:
         rows = {r["url"].removeprefix(base): r for r in archive.changes_since(0)
                 if r["status"] == "live"}
     return rows, report.runs[0]

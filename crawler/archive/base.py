@@ -1,193 +1,41 @@
-"""The archive: the SQLite file the crawler writes and the indexer reads. All archive SQL lives here.
+"""The archive the crawler writes and the indexer reads, on SQLite or PostgreSQL (db.py).
 
 One row per document keyed by canonical URL holds its current version; every insert, change or
 removal gives the row a new `seq` from a counter, so the indexer can ask "what changed since seq N".
-Each write is its own transaction: a crash loses at most the page in flight.
+Each write is its own transaction: a crash loses at most the page in flight. Writers are
+serialized (one write transaction at a time), so sequence numbers become visible in order.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    url TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL UNIQUE,
-    source TEXT NOT NULL,
-    site TEXT NOT NULL,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    publisher TEXT NOT NULL DEFAULT '',
-    pub_date TEXT NOT NULL DEFAULT '',
-    written_date TEXT NOT NULL DEFAULT '',
-    doc_number TEXT NOT NULL DEFAULT '',
-    index_number TEXT NOT NULL DEFAULT '',
-    category TEXT NOT NULL DEFAULT '',
-    site_name TEXT NOT NULL DEFAULT '',
-    section TEXT NOT NULL DEFAULT '',
-    doc_type TEXT NOT NULL DEFAULT 'other',
-    report_year INTEGER,
-    report_template TEXT NOT NULL DEFAULT '',
-    attachments TEXT NOT NULL DEFAULT '[]',
-    parent_url TEXT NOT NULL DEFAULT '',
-    content_hash TEXT NOT NULL,
-    fetched_at REAL NOT NULL,
-    etag TEXT NOT NULL DEFAULT '',
-    last_modified TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'live',
-    seq INTEGER NOT NULL,
-    text_hash TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS raw_documents (
-    url TEXT PRIMARY KEY,
-    content_type TEXT NOT NULL DEFAULT '',
-    body BLOB NOT NULL,
-    stored_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS report_parses (
-    doc_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    version INTEGER NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS report_stats (
-    doc_id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    title TEXT NOT NULL,
-    publisher TEXT NOT NULL,
-    report_year INTEGER NOT NULL,
-    template TEXT NOT NULL,
-    source TEXT NOT NULL,
-    data TEXT NOT NULL,
-    failed INTEGER NOT NULL DEFAULT 0,
-    new INTEGER,
-    granted_rate REAL,
-    review_corrected INTEGER,
-    litigation_corrected INTEGER
-);
-CREATE INDEX IF NOT EXISTS report_stats_agency ON report_stats(publisher, report_year);
-CREATE TABLE IF NOT EXISTS crawl_runs (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    pages INTEGER NOT NULL DEFAULT 0,
-    new INTEGER NOT NULL DEFAULT 0,
-    updated INTEGER NOT NULL DEFAULT 0,
-    unchanged INTEGER NOT NULL DEFAULT 0,
-    gone INTEGER NOT NULL DEFAULT 0,
-    errors INTEGER NOT NULL DEFAULT 0,
-    error_detail TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL DEFAULT 'running',
-    attachments INTEGER NOT NULL DEFAULT 0,
-    walls TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS refresh_runs (
-    id INTEGER PRIMARY KEY,
-    trigger TEXT NOT NULL,
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    status TEXT NOT NULL DEFAULT 'running',
-    pages INTEGER NOT NULL DEFAULT 0,
-    new INTEGER NOT NULL DEFAULT 0,
-    updated INTEGER NOT NULL DEFAULT 0,
-    gone INTEGER NOT NULL DEFAULT 0,
-    indexed INTEGER NOT NULL DEFAULT 0,
-    documents INTEGER NOT NULL DEFAULT 0,
-    error TEXT NOT NULL DEFAULT ''
-);
-"""
-
-_ADDED_COLUMNS = (
-    ("crawl_runs", "attachments", "INTEGER NOT NULL DEFAULT 0"),
-    ("crawl_runs", "walls", "TEXT NOT NULL DEFAULT '{}'"),
-    ("crawl_runs", "duplicates", "INTEGER NOT NULL DEFAULT 0"),
-    ("documents", "text_hash", "TEXT NOT NULL DEFAULT ''"),
-    ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
-    ("documents", "site_name", "TEXT NOT NULL DEFAULT ''"),
-    ("documents", "section", "TEXT NOT NULL DEFAULT ''"),
-)
-REFRESH_COUNTS = ("pages", "new", "updated", "gone", "indexed", "documents")
-DOC_TYPES = ("annual_report", "guide", "budget", "notice", "other")
-HASHED_FIELDS = ("title", "body", "publisher", "pub_date", "written_date", "doc_number",
-                 "index_number", "category", "doc_type", "report_year", "attachments",
-                 "site_name", "section")
-
-
-def doc_id_for(url: str) -> str:
-    """Return the stable public id of a document: a short hash of its canonical URL."""
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass
-class Document:
-    """One extracted document, as the crawler hands it to the archive."""
-
-    url: str
-    source: str
-    site: str
-    title: str
-    body: str
-    publisher: str = ""
-    pub_date: str = ""  # YYYY-MM-DD or ""
-    written_date: str = ""
-    doc_number: str = ""
-    index_number: str = ""
-    category: str = ""
-    site_name: str = ""  # the site's own name (SiteName), not its host
-    section: str = ""  # the column (栏目) the document is filed in
-    doc_type: str = "other"
-    report_year: int | None = None
-    report_template: str = ""  # annual reports: "prose" (before 2019), "2019" or "2021"
-    attachments: list[dict] = field(default_factory=list)
-    parent_url: str = ""
-    etag: str = ""
-    last_modified: str = ""
-    # the fetched bytes of an annual report, kept so its tables can be parsed again offline
-    raw: bytes = field(default=b"", repr=False)
-    raw_type: str = ""
-
-    def content_hash(self) -> str:
-        """Hash the fields that make a new version when they change."""
-        data = {k: getattr(self, k) for k in HASHED_FIELDS}
-        return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-    def text_hash(self) -> str:
-        """Hash the text alone: the same text at another URL is the same document."""
-        return hashlib.sha1(f"{self.title}\n{self.body}".encode()).hexdigest()
+from . import db as backends
+from .model import REFRESH_COUNTS, Document, doc_id_for
+from .schema import migrate
 
 
 class Archive:
-    """A connection to one archive file."""
+    """A connection to one archive: a SQLite file path or a `postgresql://` URL."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        self._migrate()
+    def __init__(self, target: str | Path):
+        self.target = target
+        self.db = backends.connect(target)
+        migrate(self.db)
 
-    def _migrate(self) -> None:
-        """Add the columns and indexes that archives written by earlier versions lack."""
-        for table, column, ddl in _ADDED_COLUMNS:
-            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
-            if column not in have:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
-        self.db.execute("CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)")
-        self.db.execute("CREATE INDEX IF NOT EXISTS documents_index_number "
-                        "ON documents(index_number)")
+    @property
+    def location(self) -> str:
+        """Where the archive is, fit for logs and pages (no password)."""
+        return backends.redacted(self.target)
+
+    def size_bytes(self) -> int:
+        """Bytes the archive takes (its files, or its tables and indexes)."""
+        return self.db.size_bytes()
 
     def close(self) -> None:
         """Close the connection."""
@@ -200,9 +48,9 @@ class Archive:
         self.close()
 
     def _next_seq(self) -> int:
-        self.db.execute("INSERT INTO counters VALUES ('seq', 1) "
-                        "ON CONFLICT(name) DO UPDATE SET value = value + 1")
-        return self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+        return self.db.execute("INSERT INTO counters VALUES ('seq', 1) ON CONFLICT(name) DO "
+                               "UPDATE SET value = counters.value + 1 RETURNING value"
+                               ).fetchone()[0]
 
     def _duplicate_of(self, doc: Document) -> str | None:
         """Return the URL of another live document with the same text, or (pages only: files
@@ -222,8 +70,7 @@ class Archive:
         """
         digest = doc.content_hash()
         now = time.time()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.write():
             row = self.db.execute("SELECT content_hash, status FROM documents WHERE url = ?",
                                   (doc.url,)).fetchone()
             if row is None and self._duplicate_of(doc):
@@ -238,22 +85,16 @@ class Archive:
                 values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
                               status="live", seq=self._next_seq(), text_hash=doc.text_hash())
-                cols = ", ".join(values)
-                marks = ", ".join("?" for _ in values)
-                self.db.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})",
+                self.db.execute(_upsert("documents", tuple(values), "url"),
                                 tuple(values.values()))
                 outcome = "updated" if row else "new"
             if doc.raw and outcome != "duplicate":
                 self._store_raw(doc.url, doc.raw, doc.raw_type)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return outcome
 
     def _store_raw(self, url: str, body: bytes, content_type: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO raw_documents VALUES (?, ?, ?, ?)",
-                        (url, content_type, zlib.compress(body, 6), time.time()))
+        self.db.execute(_upsert("raw_documents", ("url", "content_type", "body", "stored_at"),
+                                "url"), (url, content_type, zlib.compress(body, 6), time.time()))
 
     def raw(self, url: str) -> tuple[bytes, str] | None:
         """The fetched bytes kept for a document and their Content-Type, or None."""
@@ -263,15 +104,13 @@ class Archive:
 
     def mark_gone(self, url: str) -> bool:
         """Mark a known live document as gone; return whether anything changed."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            cur = self.db.execute("UPDATE documents SET status = 'gone', seq = ? "
-                                  "WHERE url = ? AND status = 'live'", (self._next_seq(), url))
-            self.db.execute("COMMIT" if cur.rowcount else "ROLLBACK")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return bool(cur.rowcount)
+        with self.db.write():
+            if not self.db.execute("SELECT 1 FROM documents WHERE url = ? AND status = 'live'",
+                                   (url,)).fetchone():
+                return False
+            self.db.execute("UPDATE documents SET status = 'gone', seq = ? WHERE url = ?",
+                            (self._next_seq(), url))
+        return True
 
     def touch(self, url: str) -> bool:
         """Record that a known live document was confirmed unchanged (HTTP 304)."""
@@ -300,13 +139,13 @@ class Archive:
         """Yield every document row whose seq is above the given one, in seq order: all
         columns, or only the named ones (faster; `seq` and `status` always come along)."""
         if not columns:
-            for row in self.db.execute("SELECT * FROM documents WHERE seq > ? ORDER BY seq",
-                                       (seq,)):
+            for row in self.db.stream("SELECT * FROM documents WHERE seq > ? ORDER BY seq",
+                                      (seq,)):
                 yield _row_dict(row)
             return
         wanted = ", ".join(dict.fromkeys(("seq", "status", *columns)))
-        for row in self.db.execute(f"SELECT {wanted} FROM documents WHERE seq > ? ORDER BY seq",
-                                   (seq,)):
+        for row in self.db.stream(f"SELECT {wanted} FROM documents WHERE seq > ? ORDER BY seq",
+                                  (seq,)):
             yield dict(row)
 
     def count_since(self, seq: int) -> int:
@@ -325,9 +164,8 @@ class Archive:
 
     def start_run(self, source: str) -> int:
         """Record the start of a crawl run; return its id."""
-        cur = self.db.execute("INSERT INTO crawl_runs (source, started_at) VALUES (?, ?)",
-                              (source, time.time()))
-        return cur.lastrowid
+        return self.db.execute("INSERT INTO crawl_runs (source, started_at) VALUES (?, ?) "
+                               "RETURNING id", (source, time.time())).fetchone()[0]
 
     def finish_run(self, run_id: int, counts: dict, errors: dict, status: str,
                    walls: dict | None = None) -> None:
@@ -347,7 +185,7 @@ class Archive:
 
     def annual_reports(self) -> Iterator[dict]:
         """The live annual-report documents (pages and attachments)."""
-        cur = self.db.execute(
+        cur = self.db.stream(
             "SELECT doc_id, url, title, body, publisher, report_year, report_template, seq, "
             "parent_url FROM documents WHERE status = 'live' AND doc_type = 'annual_report' "
             "ORDER BY seq")
@@ -363,35 +201,25 @@ class Archive:
     def save_report_parses(self, parses: list[tuple[str, int, dict]], version: int,
                            replace: bool = False) -> None:
         """Keep document parses (doc_id, seq, data); `replace` drops all others first."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.write():
             if replace:
                 self.db.execute("DELETE FROM report_parses")
             self.db.executemany(
-                "INSERT OR REPLACE INTO report_parses VALUES (?, ?, ?, ?)",
+                _upsert("report_parses", ("doc_id", "seq", "version", "data"), "doc_id"),
                 [(doc_id, seq, version, json.dumps(data, ensure_ascii=False))
                  for doc_id, seq, data in parses])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def replace_report_stats(self, reports: list[dict]) -> None:
         """Replace every report's statistics in one transaction."""
         columns = ("doc_id", "url", "title", "publisher", "report_year", "template", "source",
                    "data", "failed", "new", "granted_rate", "review_corrected",
                    "litigation_corrected")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.write():
             self.db.execute("DELETE FROM report_stats")
             self.db.executemany(
                 f"INSERT INTO report_stats ({', '.join(columns)}) VALUES "
                 f"({', '.join('?' for _ in columns)})",
                 [tuple(r[c] for c in columns) for r in reports])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     REPORT_SORTS = {"publisher": "publisher, report_year", "year": "report_year, publisher",
                     "new": "new", "granted_rate": "granted_rate",
@@ -411,7 +239,8 @@ class Archive:
             where.append("report_year = ?")
             params.append(year)
         if q:
-            where.append("(instr(publisher, ?) > 0 OR instr(title, ?) > 0)")
+            where.append(f"({self.db.contains.format(column='publisher')} OR "
+                         f"{self.db.contains.format(column='title')})")
             params += [q, q]
         condition = " AND ".join(where)
         total = self.db.execute(f"SELECT COUNT(*) FROM report_stats WHERE {condition}",
@@ -467,9 +296,8 @@ class Archive:
         """Record the start of a refresh (crawl + index + stats); runs left 'running' by a
         killed process become 'interrupted' (one refresh at a time holds the lock)."""
         self.db.execute("UPDATE refresh_runs SET status = 'interrupted' WHERE status = 'running'")
-        cur = self.db.execute("INSERT INTO refresh_runs (trigger, started_at) VALUES (?, ?)",
-                              (trigger, time.time()))
-        return cur.lastrowid
+        return self.db.execute("INSERT INTO refresh_runs (trigger, started_at) VALUES (?, ?) "
+                               "RETURNING id", (trigger, time.time())).fetchone()[0]
 
     def finish_refresh(self, run_id: int, status: str, counts: dict, error: str = "") -> None:
         """Record the end of a refresh: 'ok' with its counts, or 'failed' and why."""
@@ -484,13 +312,20 @@ class Archive:
         return [dict(r) for r in rows]
 
 
-def _stats_dict(row: sqlite3.Row) -> dict:
+def _upsert(table: str, columns: tuple[str, ...], key: str) -> str:
+    """INSERT that replaces the row with the same key (both back ends)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+            f"({', '.join('?' for _ in columns)}) ON CONFLICT({key}) DO UPDATE SET {updates}")
+
+
+def _stats_dict(row) -> dict:
     data = dict(row)
     data.update(json.loads(data.pop("data")))
     return data
 
 
-def _row_dict(row: sqlite3.Row) -> dict:
+def _row_dict(row) -> dict:
     data = dict(row)
     data["attachments"] = json.loads(data["attachments"])
     return data
