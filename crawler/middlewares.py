@@ -81,15 +81,17 @@ class Walls:
     wait in their origin's queue after the middlewares saw them, and a wall may have been met
     in the meantime."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, policy: WallPolicy | None = None):
         self.stats = stats
-        self.policy = WallPolicy()
+        self.policy = policy or WallPolicy()
 
     @classmethod
     def of(cls, crawler) -> Walls:
         """Return the crawl's Walls, made on first use."""
         if getattr(crawler, "gongkai_walls", None) is None:
-            crawler.gongkai_walls = cls(crawler.stats)
+            from crawler.frontier import wall_policy
+
+            crawler.gongkai_walls = cls(crawler.stats, wall_policy(crawler.settings))
         return crawler.gongkai_walls
 
     def refuse(self, request) -> None:

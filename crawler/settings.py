@@ -11,9 +11,10 @@ MIN_DELAY = 0.001
 def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
                     max_pages: int = 0, timeout: float = 20.0, retries: int = 2,
                     concurrency: int = 16, full: bool = False, progress: bool = False,
-                    log_level: str = "WARNING") -> dict:
-    """Return the Scrapy settings for one crawl; the caller passes every value explicitly."""
-    return {
+                    log_level: str = "WARNING", frontier: dict | None = None) -> dict:
+    """Return the Scrapy settings for one crawl; the caller passes every value explicitly.
+    `frontier`: the settings of a shared crawl (crawler.frontier.frontier_settings)."""
+    settings = {
         "GONGKAI_ARCHIVE": str(archive_path),
         "GONGKAI_FULL": full,  # re-walk everything: no conditional GETs, no early paging stop
         "GONGKAI_MAX_PAGES": max_pages,  # per source; 0: no limit
@@ -59,3 +60,11 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
             "crawler.progress.Progress": 500,
         },
     }
+    if frontier:  # one worker of a crawl shared through Redis (crawler/frontier.py)
+        settings.update(frontier)
+        settings["DOWNLOADER_MIDDLEWARES"].update({
+            "crawler.frontier.LeaseMiddleware": 10,  # outermost: sees every failure
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.frontier.SharedRobotsTxtMiddleware": 100,
+        })
+    return settings

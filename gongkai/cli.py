@@ -122,11 +122,14 @@ def _index(config, full: bool = False):
 @click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
 @click.option("--full", is_flag=True,
               help="Re-walk every page: no conditional GETs, no early stop of list paging.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Crawler processes on this machine; above 1 needs [crawl] redis_url. "
+                   "With redis_url, the same command on other machines joins the same crawl.")
 @click.pass_context
-def crawl(ctx, sources, full):
+def crawl(ctx, sources, full, workers):
     """Crawl the configured sources into the archive (incremental unless --full)."""
     _print_crawl(pipeline.crawl(_config(ctx), tuple(sources), ctx.obj["log_level"], full=full,
-                                progress=True))
+                                progress=True, workers=workers))
 
 
 @cli.command()

@@ -51,6 +51,12 @@ SETTINGS = [
     Setting("crawl.max_pages", 0, int, "Stop a source after this many pages (0: no limit)."),
     Setting("crawl.concurrency", 16, int,
             "Requests in flight at once across all origins (each origin gets one at a time)."),
+    Setting("crawl.redis_url", "", str,
+            "Redis URL (redis://host:6379/0) of a crawl frontier shared by several crawler "
+            "processes and machines; empty: each crawl runs alone in one process."),
+    Setting("crawl.lease", 30.0, float,
+            "Seconds a worker of a shared crawl holds an origin without renewing its claim: "
+            "after a worker dies, its requests in flight are asked again this much later."),
     Setting("index.engine", "whoosh", str,
             "Search engine: whoosh (pure Python, the default) or tantivy (large archives)."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),

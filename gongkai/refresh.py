@@ -53,28 +53,57 @@ def select_sources(config: Config, names: tuple[str, ...] = ()) -> list[dict]:
 
 
 def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING",
-          full: bool = False, progress: bool = False) -> CrawlReport:
-    """Crawl the sources in a child process (Twisted's reactor runs once per process);
-    `progress` shows per-source progress on stderr while it runs."""
+          full: bool = False, progress: bool = False, workers: int = 1) -> CrawlReport:
+    """Crawl the sources in child processes (Twisted's reactor runs once per process);
+    `progress` shows per-source progress on stderr while it runs. With `[crawl] redis_url`
+    the children are `workers` workers of the archive's shared crawl (crawler/frontier.py),
+    which processes on other machines may join; without it, one child crawls alone."""
     from crawler.run import crawl as run_crawl
 
     sources = select_sources(config, names)
+    redis_url = config["crawl.redis_url"]
+    if workers < 1 or (workers > 1 and not redis_url):
+        raise RefreshError("--workers above 1 needs [crawl] redis_url: the workers share "
+                           "their frontier through Redis (docs/scaling.md)")
+    with Archive(config.archive) as archive:  # create the file and schema before the children
+        start_seq = archive.max_seq()
+    shared = _join_shared_crawl(redis_url, str(config.archive), start_seq,
+                                config["crawl.lease"]) if redis_url else None
     settings = scrapy_settings(
         config.archive, config["crawl.delay"], config["crawl.user_agent"],
         max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
         retries=config["crawl.retries"], concurrency=max(1, config["crawl.concurrency"]),
-        full=full, progress=progress, log_level=log_level)
-    Archive(config.archive).close()  # create the file and schema before the child starts
+        full=full, progress=progress and workers == 1, log_level=log_level, frontier=shared)
     started = time.monotonic()
-    child = multiprocessing.get_context("spawn").Process(
-        target=run_crawl, args=(sources, settings), name="gongkai-crawl")
-    child.start()
-    child.join()
-    if child.exitcode != 0:
-        raise RefreshError(f"the crawler process failed (exit code {child.exitcode})")
+    context = multiprocessing.get_context("spawn")
+    children = [context.Process(target=run_crawl, args=(sources, settings),
+                                name=f"gongkai-crawl-{n}") for n in range(workers)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
+    failed = [str(c.exitcode) for c in children if c.exitcode != 0]
+    if failed:
+        raise RefreshError(f"{len(failed)} of {workers} crawler processes failed "
+                           f"(exit codes {', '.join(failed)})")
     with Archive(config.archive) as archive:
-        runs = archive.runs(limit=len(sources))
+        runs = archive.runs(limit=len(sources) * workers)
     return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
+
+
+def _join_shared_crawl(redis_url: str, archive: str, start_seq: int, lease: float) -> dict:
+    """Join (or start) the archive's shared crawl: the settings of its workers."""
+    import redis
+
+    from crawler import frontier
+
+    try:
+        prefix, crawl_start = frontier.join(redis_url, archive, start_seq)
+    except redis.RedisError as error:
+        raise RefreshError(f"cannot reach Redis at [crawl] redis_url {redis_url}: "
+                           f"{error}") from None
+    log.info("joined shared crawl %s (archive seq %d at its start)", prefix, crawl_start)
+    return frontier.frontier_settings(redis_url, prefix, crawl_start, int(lease * 1000))
 
 
 def index(config: Config, full: bool = False, progress=None) -> BuildReport:

@@ -38,3 +38,18 @@ def postgres_schema():
     finally:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
         admin.close()
+
+
+REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_url() -> str:
+    """The test Redis's URL, once it answers (skip or fail otherwise). Crawls keep their keys
+    under a prefix derived from their archive, so tests with their own archives never meet."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {REDIS_URL}", error)
+    return REDIS_URL

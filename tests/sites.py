@@ -216,9 +216,10 @@ def json_route(data) -> tuple[bytes, str]:
 
 
 def crawl_sources(data_dir, sources: list[dict], delay: float = 0.0, full: bool = False,
-                  **settings) -> tuple[dict[str, dict], dict[str, dict]]:
+                  workers: int = 1, **settings) -> tuple[dict[str, dict], dict | list]:
     """Crawl sources with `gongkai.refresh.crawl` into data_dir; return (live archive rows by
-    URL, the crawl runs by source name). `settings`: more GONGKAI_CRAWL_* values."""
+    URL, the crawl runs by source name, or a list of them with several workers).
+    `settings`: more GONGKAI_CRAWL_* values."""
     import dataclasses
 
     from crawler.archive import Archive
@@ -228,7 +229,9 @@ def crawl_sources(data_dir, sources: list[dict], delay: float = 0.0, full: bool 
     env = {"GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_CRAWL_DELAY": str(delay),
            **{f"GONGKAI_CRAWL_{k.upper()}": str(v) for k, v in settings.items()}}
     config = dataclasses.replace(load_config(None, env=env), sources=sources)
-    report = refresh.crawl(config, full=full)
+    report = refresh.crawl(config, full=full, workers=workers)
     with Archive(config.archive) as archive:
         rows = {r["url"]: r for r in archive.changes_since(0) if r["status"] == "live"}
+    if workers > 1:
+        return rows, report.runs
     return rows, {run["source"]: run for run in report.runs}

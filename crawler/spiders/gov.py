@@ -64,7 +64,8 @@ class GovSpider(scrapy.Spider):
         settings = self.crawler.settings
         if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
             self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
-            self.start_seq = self.archive.max_seq()
+            # a shared crawl's workers compare with the archive as it was when the crawl began
+            self.start_seq = settings.getint("GONGKAI_START_SEQ", self.archive.max_seq())
         for source in self.sources.values():
             for url in source.start_urls:
                 yield self.follow(url, source, {})

@@ -1,0 +1,451 @@
+"""A crawl frontier shared by many crawler processes through Redis (`[crawl] redis_url`).
+
+Built on scrapy-redis: its Scheduler (requests in Redis, serialized by it) and its dupefilter
+(one seen-set of request fingerprints, here Gongkai's canonical ones). What scrapy-redis does
+not give, politeness across processes and recovery of a killed worker's requests, is the queue
+below, one Redis list per origin plus a sorted set of origins:
+
+- `ready` scores each origin with queued work by the time (Redis server clock, ms) its next
+  request may start. A worker pops only from origins whose time has come, and only when it can
+  take the origin's lease (`lease:O`, expiring, renewed by a heartbeat while the request is in
+  flight). So there is never more than one request in flight per origin in the whole cluster.
+- The popped request stays in `inflight:O` until its answer arrives (`ack`). The ack releases
+  the lease and sets the origin's next time to now + the delay (±50 % jitter, as in one
+  process). A worker that dies leaves an expired lease: the next pop of that origin puts the
+  request back at the head of its list first.
+- `workers` notes which processes are busy (a request in flight or a page being parsed). A
+  worker closes only when `ready` is empty and no other worker is busy, so one still parsing a
+  list page that will add requests keeps the others from leaving.
+
+A crawl has an id shared through Redis (`join`): every worker started while it runs joins it,
+and the first worker to find it finished ends it; the next `gongkai crawl` starts a new one.
+robots.txt is fetched once per origin per crawl and shared (`SharedRobotsTxtMiddleware`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import socket
+import time
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from scrapy_redis import picklecompat
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.urls import origin
+from crawler.walls import FIRST_WALLS, WALLS_IN_A_ROW, Walled, WallPolicy, wall_scope
+
+log = logging.getLogger(__name__)
+
+KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's keys (seen-set, queues) expire after this
+LEASE_MS = 30_000
+POLL_MS = 1000  # an idle worker looks for due origins at least this often
+_META = "gongkai_lease"
+
+# KEYS: none (every key is under ARGV[1], the crawl's prefix). Redis's own clock decides, so
+# the workers' clocks may differ.
+_NOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+# ARGV: prefix, worker, lease ms, candidates → {request, origin} or {false, ms to wait}
+_POP = _NOW + """
+local p, me, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local due = redis.call('ZRANGEBYSCORE', p .. 'ready', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+for _, o in ipairs(due) do
+  local holder = redis.call('GET', p .. 'lease:' .. o)
+  if not holder then
+    local lost = redis.call('GET', p .. 'inflight:' .. o)
+    if lost then  -- its worker died with the request in flight: ask it again first
+      redis.call('LPUSH', p .. 'q:' .. o, lost)
+      redis.call('DEL', p .. 'inflight:' .. o)
+    end
+    local item = redis.call('LPOP', p .. 'q:' .. o)
+    if item then
+      redis.call('SET', p .. 'lease:' .. o, me, 'PX', ttl)
+      redis.call('SET', p .. 'inflight:' .. o, item)
+      redis.call('ZADD', p .. 'ready', now + ttl, o)
+      redis.call('HSET', p .. 'workers', me, now)
+      return {item, o}
+    end
+    redis.call('ZREM', p .. 'ready', o)
+  end
+end
+local first = redis.call('ZRANGE', p .. 'ready', 0, 0, 'WITHSCORES')
+if first[2] then return {false, math.max(tonumber(first[2]) - now, 0)} end
+return {false, -1}
+"""
+# ARGV: prefix, worker, origin, delay ms → 1 if the lease was this worker's
+_ACK = _NOW + """
+local p, me, o = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('GET', p .. 'lease:' .. o) ~= me then return 0 end
+redis.call('DEL', p .. 'lease:' .. o, p .. 'inflight:' .. o)
+redis.call('ZADD', p .. 'ready', now + tonumber(ARGV[4]), o)
+return 1
+"""
+# ARGV: prefix, worker, lease ms, origins… → how many leases were still this worker's
+_RENEW = _NOW + """
+local p, me, ttl, kept = ARGV[1], ARGV[2], tonumber(ARGV[3]), 0
+for i = 4, #ARGV do
+  local o = ARGV[i]
+  if redis.call('GET', p .. 'lease:' .. o) == me then
+    redis.call('PEXPIRE', p .. 'lease:' .. o, ttl)
+    redis.call('ZADD', p .. 'ready', now + ttl, o)
+    kept = kept + 1
+  end
+end
+redis.call('HSET', p .. 'workers', me, now)
+return kept
+"""
+# ARGV: prefix, worker, lease ms → 1 if some other worker is busy (reported within a lease)
+_OTHERS_BUSY = _NOW + """
+local p, me, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local seen = redis.call('HGETALL', p .. 'workers')
+for i = 1, #seen, 2 do
+  if seen[i] ~= me and tonumber(seen[i + 1]) > now - ttl then return 1 end
+end
+return 0
+"""
+# ARGV: namespace, start seq → {crawl id, start seq}
+_JOIN = """
+local ns = ARGV[1]
+local id = redis.call('GET', ns .. 'current')
+if not id then
+  id = tostring(redis.call('INCR', ns .. 'crawls'))
+  redis.call('SET', ns .. 'current', id)
+  redis.call('SET', ns .. 'crawl:' .. id .. ':start_seq', ARGV[2])
+end
+return {id, redis.call('GET', ns .. 'crawl:' .. id .. ':start_seq')}
+"""
+# ARGV: namespace, crawl id → 1 if this call ended the crawl
+_FINISH = """
+local ns, id = ARGV[1], ARGV[2]
+if redis.call('GET', ns .. 'current') ~= id then return 0 end
+redis.call('DEL', ns .. 'current')
+return 1
+"""
+
+
+def namespace(archive: str) -> str:
+    """The Redis key prefix of the crawls writing one archive (crawls of other archives may
+    share the Redis server)."""
+    return "gongkai:" + hashlib.sha1(archive.encode()).hexdigest()[:12] + ":"
+
+
+def connect(url: str):
+    """A Redis client for a `redis://` URL (bytes in, bytes out)."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=60)
+
+
+def join(url: str, archive: str, start_seq: int) -> tuple[str, int]:
+    """Join the running crawl of an archive, or start one: (its key prefix, the archive's
+    sequence number when it started, which incremental paging compares with)."""
+    ns = namespace(archive)
+    crawl_id, seq = connect(url).eval(_JOIN, 0, ns, start_seq)
+    return f"{ns}crawl:{crawl_id.decode()}:", int(seq)
+
+
+def frontier_settings(url: str, prefix: str, start_seq: int, lease_ms: int = LEASE_MS) -> dict:
+    """The Scrapy settings that make a crawler process one worker of a shared crawl."""
+    return {
+        "REDIS_URL": url,
+        "SCHEDULER": "crawler.frontier.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.OriginQueue",
+        "SCHEDULER_QUEUE_KEY": prefix,
+        "DUPEFILTER_CLASS": "crawler.frontier.CanonicalDupeFilter",
+        "SCHEDULER_DUPEFILTER_KEY": prefix + "seen",
+        "SCHEDULER_PERSIST": True,  # the queue outlives any one worker
+        "GONGKAI_START_SEQ": start_seq,
+        "GONGKAI_LEASE_MS": lease_ms,
+    }
+
+
+class CanonicalDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared seen-set, keyed by Gongkai's canonical request fingerprints (the
+    same page under another spelling of its URL is the same request)."""
+
+    fingerprinter = None
+
+    @classmethod
+    def from_spider(cls, spider):
+        dupefilter = super().from_spider(spider)
+        dupefilter.fingerprinter = spider.crawler.request_fingerprinter
+        return dupefilter
+
+    def request_fingerprint(self, request) -> str:
+        return self.fingerprinter.fingerprint(request).hex()
+
+
+class OriginQueue(Base):
+    """scrapy-redis queue interface over per-origin lists with leases (see the module doc).
+    Request priorities are not kept: each origin's requests go in order of arrival."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer or picklecompat)
+        settings = spider.crawler.settings
+        self.prefix = key
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{random.getrandbits(32):08x}"
+        self.lease_ms = settings.getint("GONGKAI_LEASE_MS", LEASE_MS)
+        self.delay = settings.getfloat("DOWNLOAD_DELAY")
+        self.jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER", 0.5)
+        self.leased: set[str] = set()
+        self.wait_ms = -1  # after a pop that found nothing: until the next origin is due
+        self.on_ack = lambda seconds: None  # the scheduler wakes the engine when it is due
+        self._pop = server.register_script(_POP)
+        self._ack = server.register_script(_ACK)
+        self._renew = server.register_script(_RENEW)
+        self._others_busy = server.register_script(_OTHERS_BUSY)
+
+    def __len__(self) -> int:
+        return self.server.zcard(self.prefix + "ready")
+
+    def push(self, request) -> None:
+        slot = origin(request.url)
+        with self.server.pipeline() as pipe:
+            pipe.rpush(f"{self.prefix}q:{slot}", self._encode_request(request))
+            pipe.zadd(self.prefix + "ready", {slot: 0}, nx=True)
+            pipe.execute()
+
+    def pop(self, timeout: int = 0):
+        item, value = self._pop(args=[self.prefix, self.worker, self.lease_ms, 64])
+        if not item:
+            self.wait_ms = int(value)
+            return None
+        slot = value.decode()
+        request = self._decode_request(item)
+        request.meta[_META] = slot
+        self.leased.add(slot)
+        return request
+
+    def ack(self, request) -> None:
+        """The request's answer (or failure) is in: free its origin after the delay."""
+        slot = request.meta.pop(_META, None)
+        if slot is None or slot not in self.leased:
+            return
+        self.leased.discard(slot)
+        low, high = 1 - self.jitter, 1 + self.jitter
+        delay_ms = int(self.delay * random.uniform(low, high) * 1000)
+        if not self._ack(args=[self.prefix, self.worker, slot, delay_ms]):
+            log.warning("lease on %s had expired before its answer came", slot)
+        self.on_ack(delay_ms / 1000)
+
+    def heartbeat(self, busy: bool) -> None:
+        """Keep this worker's leases, and say whether it is busy."""
+        if self.leased or busy:
+            self._renew(args=[self.prefix, self.worker, self.lease_ms, *sorted(self.leased)])
+        else:
+            self.server.hdel(self.prefix + "workers", self.worker)
+
+    def others_busy(self) -> bool:
+        return bool(self._others_busy(args=[self.prefix, self.worker, self.lease_ms]))
+
+    def release(self) -> None:
+        """On close: put back what this worker holds, for the others."""
+        for slot in sorted(self.leased):
+            lost = self.server.get(f"{self.prefix}inflight:{slot}")
+            if lost is not None:
+                self.server.lpush(f"{self.prefix}q:{slot}", lost)
+            self.server.delete(f"{self.prefix}inflight:{slot}", f"{self.prefix}lease:{slot}")
+            self.server.zadd(self.prefix + "ready", {slot: 0})
+        self.leased.clear()
+        self.server.hdel(self.prefix + "workers", self.worker)
+
+    def clear(self) -> None:
+        for key in self.server.scan_iter(match=self.prefix + "*"):
+            self.server.delete(key)
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler with the per-origin queue: it wakes the engine when the next
+    origin is due, keeps leases alive, and reports the crawl pending while any worker is busy."""
+
+    crawler = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.stats = None  # scrapy-redis counts through a deprecated Scrapy call
+        return scheduler
+
+    def open(self, spider):
+        self.spider = spider
+        self.queue = OriginQueue(self.server, spider, self.queue_key, self.serializer)
+        self.df = CanonicalDupeFilter.from_spider(spider)
+        if len(self.queue):
+            spider.logger.info("joining a crawl with %d origins to visit", len(self.queue))
+        self.crawler.gongkai_frontier = self.queue
+        self.queue.on_ack = self._wake_in
+        self._wake, self._wake_due = None, 0.0
+        interval = self.queue.lease_ms / 3000
+        self._beat = task.LoopingCall(lambda: self.queue.heartbeat(not self._locally_idle()))
+        self._beat.start(interval, now=False)
+
+    def _locally_idle(self) -> bool:
+        engine = self.crawler.engine
+        return engine.scraper.slot is None or (engine.scraper.slot.is_idle()
+                                               and not engine.downloader.active)
+
+    def next_request(self):
+        request = super().next_request()
+        if request is None and self.queue.wait_ms >= 0:
+            # an origin is due later, or another worker may free one: look again by then
+            self._wake_in(min(self.queue.wait_ms, POLL_MS) / 1000)
+        return request
+
+    def _wake_in(self, seconds: float) -> None:
+        """Have the engine ask for requests again in `seconds` (Scrapy itself looks only
+        after each answer and every five seconds)."""
+        from twisted.internet import reactor
+
+        due = time.monotonic() + seconds
+        if self._wake is not None and self._wake.active():
+            if self._wake_due <= due:
+                return
+            self._wake.cancel()
+        self._wake_due = due
+        self._wake = reactor.callLater(max(seconds, 0.005), self._poke)
+
+    def _poke(self) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)  # the engine's "look again" call
+        if slot is not None:
+            slot.nextcall.schedule()
+
+    def has_pending_requests(self) -> bool:
+        if len(self.queue):
+            return True
+        if not self._locally_idle():
+            return True
+        self.queue.heartbeat(busy=False)
+        return self.queue.others_busy()
+
+    def close(self, reason):
+        if self._beat.running:
+            self._beat.stop()
+        if self._wake is not None and self._wake.active():
+            self._wake.cancel()
+        self.queue.release()
+        if reason == "finished" and not len(self.queue) and not self.queue.others_busy():
+            prefix = self.queue.prefix  # "<namespace>crawl:<id>:"
+            ns, crawl_id = prefix.rsplit("crawl:", 1)
+            if self.server.eval(_FINISH, 0, ns, crawl_id.rstrip(":")):
+                for key in self.server.scan_iter(match=prefix + "*"):
+                    self.server.expire(key, KEEP_SECONDS)
+        return super().close(reason)
+
+
+class LeaseMiddleware:
+    """The outermost downloader middleware: acknowledges a leased request that fails before
+    it reaches the downloader (robots.txt, a bot wall, a page limit); answers and download
+    errors are acknowledged as they leave the downloader."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        from scrapy import signals
+
+        crawler.signals.connect(self._left, signal=signals.request_left_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _frontier(self) -> OriginQueue | None:
+        return getattr(self.crawler, "gongkai_frontier", None)
+
+    def _left(self, request, spider=None):
+        if self._frontier() is not None:
+            self._frontier().ack(request)
+
+    def process_exception(self, request, exception, spider=None):
+        if self._frontier() is not None:
+            self._frontier().ack(request)
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt once per origin per crawl: the first worker to fetch it stores it in Redis,
+    the others parse the stored copy."""
+
+    def _key(self, request) -> str | None:
+        frontier = getattr(self.crawler, "gongkai_frontier", None)
+        return None if frontier is None else f"{frontier.prefix}robots:{origin(request.url)}"
+
+    async def robot_parser(self, request):
+        key, netloc = self._key(request), urlparse_cached(request).netloc
+        if key and netloc not in self._parsers:
+            body = self.crawler.gongkai_frontier.server.get(key)
+            if body is not None:
+                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response, netloc, request):
+        key = self._key(request)
+        if key:
+            self.crawler.gongkai_frontier.server.set(key, response.body)
+        await super()._parse_robots(response, netloc, request)
+
+
+class SharedWallPolicy(WallPolicy):
+    """What every worker of a shared crawl knows about bot walls (crawler/walls.py): the
+    walled scopes and closed origins, and per origin the real pages and the walls in a row
+    that decide whether to close it, counted over all workers. The counts of walls met and
+    requests skipped stay per worker, in each worker's crawl run."""
+
+    def __init__(self, server, prefix: str):
+        super().__init__()
+        self.server = server
+        self.prefix = prefix
+
+    def _shared(self, origin_key: str) -> str:
+        return f"{self.prefix}walls:{origin_key}"
+
+    def refusal(self, url: str):
+        key, state = self._state(url)
+        for name, reason in self.server.hgetall(self._shared(key)).items():
+            name, reason = name.decode(), reason.decode()
+            if name == "closed" and state.closed is None:
+                state.closed = Walled(reason)
+            elif name.startswith("scope:"):
+                state.scopes.setdefault(name.removeprefix("scope:"), Walled(reason))
+        return super().refusal(url)
+
+    def wall(self, url: str, reason: str) -> tuple[str, str, bool]:
+        key, state = self._state(url)
+        scope = wall_scope(url)
+        state.scopes.setdefault(scope, Walled(reason)).walls += 1
+        shared = self._shared(key)
+        with self.server.pipeline() as pipe:
+            pipe.hsetnx(shared, "scope:" + scope, reason)
+            pipe.hincrby(shared, "in_a_row", 1)
+            pipe.hget(shared, "pages")
+            _, in_a_row, pages = pipe.execute()
+        if state.closed is None and ((not pages or int(pages) == 0) and in_a_row >= FIRST_WALLS
+                                     or in_a_row >= WALLS_IN_A_ROW):
+            self.server.hsetnx(shared, "closed", reason)
+            state.closed = Walled(reason, walls=in_a_row)
+        return key, scope, state.closed is not None
+
+    def page(self, url: str) -> None:
+        super().page(url)
+        shared = self._shared(origin(url))
+        with self.server.pipeline() as pipe:
+            pipe.hincrby(shared, "pages", 1)
+            pipe.hset(shared, "in_a_row", 0)
+            pipe.execute()
+
+
+def wall_policy(settings) -> WallPolicy:
+    """The crawl's wall policy: shared when this process is a worker of a shared crawl."""
+    if settings.get("SCHEDULER") != "crawler.frontier.SharedScheduler":
+        return WallPolicy()
+    return SharedWallPolicy(connect(settings.get("REDIS_URL")),
+                            settings.get("SCHEDULER_QUEUE_KEY"))
