@@ -49,25 +49,29 @@ def settings() -> dict:
     return {}
 
 
-@pytest.fixture
-def served(tmp_path, archive_path, index_root, engine, settings):
-    """`gongkai serve` with two workers on the index of the conftest documents."""
+def start_serve(cwd: Path, settings: dict) -> tuple[subprocess.Popen, int]:
+    """Start `gongkai serve` with GONGKAI_* settings; return it and its port once it answers."""
     port = free_port()
-    env = {**os.environ, "GONGKAI_DATA_DIR": str(index_root.parent),
-           "GONGKAI_INDEX_ENGINE": engine, "GONGKAI_WEB_WORKERS": "2",
-           "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT), **settings}
+    env = {**os.environ, "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT), **settings}
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
-                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+                              env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if get(port, "/healthz")[0] == 200:
-                break
+                return server, port
         except OSError:
             time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("gongkai serve did not answer")
+    server.kill()
+    pytest.fail("gongkai serve did not answer")
+
+
+@pytest.fixture
+def served(tmp_path, archive_path, index_root, engine, settings):
+    """`gongkai serve` with two workers on the index of the conftest documents."""
+    server, port = start_serve(tmp_path, {"GONGKAI_DATA_DIR": str(index_root.parent),
+                                          "GONGKAI_INDEX_ENGINE": engine,
+                                          "GONGKAI_WEB_WORKERS": "2", **settings})
     yield server, port
     server.terminate()
     assert server.wait(30) == 0  # a graceful stop
