@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/load.py --docs 100000 --engine tantivy [--clients 8] [--seconds 30]
     .venv/bin/python bench/load.py --data-dir index_data --engine whoosh   # an existing index
+    .venv/bin/python bench/load.py --docs 100000 --engine tantivy --workers 1 --nodes 2
 
 Builds the bench corpus (bench/index_bench.py) into a fresh data directory unless one is given,
 starts `gongkai serve` ([web] workers and threads as given), and runs `--clients` threads that
 each send the next request as soon as the last one answered, for `--seconds`. The query set
 mixes words, quoted phrases, exclusions, publisher/type/year filters, date order and pages 2
 and 3, as /api/search requests. Reported: requests/s, latency percentiles, non-200 answers, and
-the serving processes' resident memory (master + workers, from /proc).
+the serving processes' resident memory (master + workers, from /proc). `--nodes N` starts N
+`gongkai serve` processes on the same index (stateless web nodes, as behind a load balancer)
+and spreads the clients over them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -138,29 +141,35 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=0, help="[web] workers (0: per core)")
     parser.add_argument("--threads", type=int, default=8, help="[web] threads per worker")
+    parser.add_argument("--nodes", type=int, default=1, help="web nodes on the same index")
     args = parser.parse_args()
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="gongkai-load-"))
     if args.data_dir is None:
         fill_archive(data / "archive.sqlite3", args.docs, 5)
         build_index(data / "archive.sqlite3", data / "index", full=True, engine=args.engine)
-    with serving(data, args.engine, args.workers, args.threads) as (port, server):
-        paths = query_mix(port)
-        warm: list = []
-        client(port, paths, time.monotonic() + 3, 0, warm)
+    with ExitStack() as stack:
+        nodes = [stack.enter_context(serving(data, args.engine, args.workers, args.threads))
+                 for _ in range(args.nodes)]
+        ports = [port for port, _ in nodes]
+        paths = query_mix(ports[0])
+        for port in ports:
+            client(port, paths, time.monotonic() + 3, 0, [])  # warm each node
         results: list = []
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, paths, stop, n, results))
+        threads = [threading.Thread(target=client,
+                                    args=(ports[n % len(ports)], paths, stop, n, results))
                    for n in range(args.clients)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        now, peak = rss_mb(server.pid)
+        memory = [rss_mb(server.pid) for _, server in nodes]
+        now, peak = sum(m[0] for m in memory), sum(m[1] for m in memory)
     latencies = sorted(ms for ms, _ in results)
     failed = sum(1 for _, status in results if status != 200)
     q = statistics.quantiles(latencies, n=100)
     print(f"{args.engine}, {args.docs if args.data_dir is None else 'existing'} documents, "
-          f"{args.clients} clients, {args.seconds:.0f}s: {len(results)} requests, "
+          f"{args.nodes} node(s), {args.clients} clients, {args.seconds:.0f}s: {len(results)} requests, "
           f"{len(results) / args.seconds:.0f} req/s, p50 {q[49]:.1f} / p95 {q[94]:.1f} / "
           f"p99 {q[98]:.1f} ms, {failed} not 200; serving RSS {now:.0f} MB "
           f"(peak {peak:.0f} MB, master + workers)")

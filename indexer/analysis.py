@@ -95,8 +95,9 @@ def _subwords(word: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def word_tokens(text: str) -> list[tuple[str, int, int, int]]:
-    """Segment text for indexing: (term, position, startchar, endchar).
+def word_tokens(text: str, normalized: bool = False) -> list[tuple[str, int, int, int]]:
+    """Segment text for indexing: (term, position, startchar, endchar); `normalized`: the
+    text is already normalized.
 
     Precise-mode words get consecutive ordinal positions; dictionary sub-words of a longer word
     share their parent's position, so both `中华人民共和国` and `共和国` match inside
@@ -104,7 +105,8 @@ def word_tokens(text: str) -> list[tuple[str, int, int, int]]:
     """
     out = []
     pos = 0
-    for tok, start, end in rjieba.tokenize(normalize(text), "default", False):
+    for tok, start, end in rjieba.tokenize(text if normalized else normalize(text), "default",
+                                           False):
         if not _is_word(tok):
             continue
         out.append((tok, pos, start, end))
@@ -210,7 +212,7 @@ def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     for start, end in found:
         if start - SPAN_CONTEXT // 2 < lo or end + SPAN_CONTEXT // 2 > hi:  # a new window
             lo, hi = max(0, start - SPAN_CONTEXT), min(len(norm), end + 4 * SPAN_CONTEXT)
-            tokens = {(lo + s, lo + e) for _, _, s, e in word_tokens(norm[lo:hi])}
+            tokens = {(lo + s, lo + e) for _, _, s, e in word_tokens(norm[lo:hi], True)}
         if (start, end) in tokens:
             confirmed.append((start, end))
     return confirmed

@@ -151,6 +151,10 @@ class Postgres:
             reason = " ".join(str(error).split())
             raise ArchiveUnavailable(f"cannot open the archive {redacted(url)}: {reason}") \
                 from None
+        # the durability of the SQLite archive (WAL, synchronous=NORMAL): a crash of the
+        # database server may lose the last moments of commits, never consistency; a crawl
+        # fetches those pages again. Without it every page waits for a disk flush.
+        self.conn.execute("SET synchronous_commit = off")
         self._cursors = 0
         self._depth = 0
 

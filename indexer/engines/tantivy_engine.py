@@ -27,6 +27,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -314,6 +315,18 @@ def _moment(day: dt.date | None, at: dt.time) -> dt.datetime:
     return tantivy.MAX_DATETIME if aware > tantivy.MAX_DATETIME else moment
 
 
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _facet_pool() -> ThreadPoolExecutor:
+    """This process's threads for facet counting (made after a fork, never inherited)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=os.cpu_count() or 2,
+                                                 thread_name_prefix="facets"))
+    return _pool[1]
+
+
 def searcher(path: Path) -> TantivySearcher:
     """A point-in-time searcher of a generation."""
     return TantivySearcher(path)
@@ -352,6 +365,9 @@ class TantivySearcher:
         total = self.s.num_docs
         q = _filtered(compile_query(query, weight=lambda field, text: idf_ratio(
             self.s.doc_freq(field, text), total)), filters)
+        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
+        if aggregations:  # tantivy lets go of the GIL: facets and hits are found at once
+            counted = _facet_pool().submit(self.s.aggregate, q, aggregations)
         if by_date:
             result = self.s.search(q, limit, count=True, order_by_field="pub_date",
                                    offset=offset)
@@ -359,8 +375,7 @@ class TantivySearcher:
             result = self.s.search(q, limit, count=True, offset=offset)
         hits = [Match(self._stored(address), None if by_date else float(key), address)
                 for key, address in result.hits]
-        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
-        found = self.s.aggregate(q, aggregations) if aggregations else {}
+        found = counted.result() if aggregations else {}
         return Matches(result.count, hits, {
             name: [(b["key"], b["doc_count"]) for b in found.get(name, {}).get("buckets", [])]
             for name in facets})
