@@ -31,6 +31,7 @@ import random
 import socket
 import time
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
@@ -351,8 +352,6 @@ class LeaseMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        from scrapy import signals
-
         crawler.signals.connect(self._left, signal=signals.request_left_downloader)
 
     @classmethod
