@@ -60,9 +60,12 @@ def serve(count: int, pages: int, ports, ready) -> None:
 def redis_memory(url: str, archive: str) -> str:
     """What the finished crawl's keys take in Redis (they expire a week after the crawl)."""
     from crawler import frontier
+    from crawler.archive import Archive
 
+    with Archive(archive) as db:
+        ns = frontier.namespace(db.identity())
     server = frontier.connect(url)
-    keys = list(server.scan_iter(match=frontier.namespace(archive) + "*"))
+    keys = list(server.scan_iter(match=ns + "*"))
     total = sum(server.memory_usage(k) or 0 for k in keys)
     seen = [k for k in keys if k.endswith(b":seen")]
     urls = sum(server.scard(k) for k in seen)

@@ -24,7 +24,6 @@ robots.txt is fetched once per origin per crawl and shared (`SharedRobotsTxtMidd
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import random
@@ -135,10 +134,10 @@ return 1
 """
 
 
-def namespace(archive: str) -> str:
-    """The Redis key prefix of the crawls writing one archive (crawls of other archives may
-    share the Redis server)."""
-    return "gongkai:" + hashlib.sha1(archive.encode()).hexdigest()[:12] + ":"
+def namespace(archive_id: str) -> str:
+    """The Redis key prefix of the crawls writing one archive (`Archive.identity`; crawls of
+    other archives may share the Redis server)."""
+    return f"gongkai:{archive_id}:"
 
 
 def connect(url: str):
@@ -148,10 +147,10 @@ def connect(url: str):
     return redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=60)
 
 
-def join(url: str, archive: str, start_seq: int) -> tuple[str, int]:
+def join(url: str, archive_id: str, start_seq: int) -> tuple[str, int]:
     """Join the running crawl of an archive, or start one: (its key prefix, the archive's
     sequence number when it started, which incremental paging compares with)."""
-    ns = namespace(archive)
+    ns = namespace(archive_id)
     crawl_id, seq = connect(url).eval(_JOIN, 0, ns, start_seq)
     return f"{ns}crawl:{crawl_id.decode()}:", int(seq)
 

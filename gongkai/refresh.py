@@ -66,8 +66,8 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
         raise RefreshError("--workers above 1 needs [crawl] redis_url: the workers share "
                            "their frontier through Redis (docs/scaling.md)")
     with Archive(config.archive) as archive:  # create the file and schema before the children
-        start_seq = archive.max_seq()
-    shared = _join_shared_crawl(redis_url, str(config.archive), start_seq,
+        start_seq, identity = archive.max_seq(), archive.identity()
+    shared = _join_shared_crawl(redis_url, identity, start_seq,
                                 config["crawl.lease"]) if redis_url else None
     settings = scrapy_settings(
         config.archive, config["crawl.delay"], config["crawl.user_agent"],
@@ -91,16 +91,17 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
     return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
 
 
-def _join_shared_crawl(redis_url: str, archive: str, start_seq: int, lease: float) -> dict:
+def _join_shared_crawl(redis_url: str, archive_id: str, start_seq: int, lease: float) -> dict:
     """Join (or start) the archive's shared crawl: the settings of its workers."""
     import redis
 
     from crawler import frontier
+    from crawler.archive.db import redacted
 
     try:
-        prefix, crawl_start = frontier.join(redis_url, archive, start_seq)
+        prefix, crawl_start = frontier.join(redis_url, archive_id, start_seq)
     except redis.RedisError as error:
-        raise RefreshError(f"cannot reach Redis at [crawl] redis_url {redis_url}: "
+        raise RefreshError(f"cannot reach Redis at [crawl] redis_url {redacted(redis_url)}: "
                            f"{error}") from None
     log.info("joined shared crawl %s (archive seq %d at its start)", prefix, crawl_start)
     return frontier.frontier_settings(redis_url, prefix, crawl_start, int(lease * 1000))

@@ -224,3 +224,12 @@ def test_archive_copy_command(tmp_path):
                                        "postgresql://nobody:secret@127.0.0.1:1/none"])
     assert missing.exit_code == 1 and "cannot open the archive" in missing.output
     assert "secret" not in missing.output
+
+
+def test_an_archive_keeps_one_identity_however_it_is_named(archive_target, tmp_path):
+    with Archive(archive_target) as archive:
+        first = archive.identity()
+    with Archive(archive_target) as archive:
+        assert archive.identity() == first  # stable, and the same for every writer
+    with Archive(tmp_path / "other.sqlite3") as other:
+        assert other.identity() != first

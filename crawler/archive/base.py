@@ -9,6 +9,7 @@ serialized (one write transaction at a time), so sequence numbers become visible
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import zlib
 from collections.abc import Iterator
@@ -46,6 +47,16 @@ class Archive:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def identity(self) -> str:
+        """A random id the archive gets when it is created: what ties the processes that
+        write it together (a shared crawl's keys in Redis), however they name it."""
+        with self.db.write():
+            self.db.execute("INSERT INTO counters VALUES ('archive_id', ?) "
+                            "ON CONFLICT(name) DO NOTHING", (secrets.randbits(62),))
+            value = self.db.execute("SELECT value FROM counters WHERE name = 'archive_id'"
+                                    ).fetchone()[0]
+        return f"{value:016x}"
 
     def _next_seq(self) -> int:
         return self.db.execute("INSERT INTO counters VALUES ('seq', 1) ON CONFLICT(name) DO "

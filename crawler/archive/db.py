@@ -32,10 +32,10 @@ def is_postgres(target: str | Path) -> bool:
 
 
 def redacted(target: str | Path) -> str:
-    """An archive target fit for logs and pages: a URL without its password."""
-    if not is_postgres(target):
+    """A target fit for logs and pages: a URL (PostgreSQL, Redis) without its password."""
+    if not (isinstance(target, str) and "://" in target):
         return str(target)
-    parts = urlsplit(str(target))
+    parts = urlsplit(target)
     if parts.password:
         host = parts.netloc.rsplit("@", 1)[1]
         parts = parts._replace(netloc=f"{parts.username}:***@{host}")
