@@ -9,17 +9,19 @@ below, one Redis list per origin plus a sorted set of origins:
   request may start. A worker pops only from origins whose time has come, and only when it can
   take the origin's lease (`lease:O`, expiring, renewed by a heartbeat while the request is in
   flight). So there is never more than one request in flight per origin in the whole cluster.
-- The popped request stays in `inflight:O` until its answer arrives (`ack`). The ack releases
-  the lease and sets the origin's next time to now + the delay (±50 % jitter, as in one
-  process). A worker that dies leaves an expired lease: the next pop of that origin puts the
-  request back at the head of its list first.
-- `workers` notes which processes are busy (a request in flight or a page being parsed). A
-  worker closes only when `ready` is empty and no other worker is busy, so one still parsing a
-  list page that will add requests keeps the others from leaving.
+  When the answer arrives (`ack`) the lease goes and the origin's next time becomes now + the
+  delay (±50 % jitter, as in one process).
+- A popped request is held in its worker's `held:W` until the worker is done with it: answer
+  parsed, documents stored, new requests queued. `workers` has each worker's last heartbeat.
+  A worker whose heartbeat stops for a lease's time is dead: the first other worker to notice
+  puts everything it held back at the head of its origins' lists. So a worker killed with
+  SIGKILL loses nothing, whether it was waiting for an answer or parsing one.
+- A worker closes only when no origin is queued and no live worker holds a request, so one
+  still parsing a list page that will add requests keeps the others from leaving.
 
 A crawl has an id shared through Redis (`join`): every worker started while it runs joins it,
 and the first worker to find it finished ends it; the next `gongkai crawl` starts a new one.
-robots.txt is fetched once per origin per crawl and shared (`SharedRobotsTxtMiddleware`).
+robots.txt and what is learnt about bot walls are shared too (crawler/sharing.py).
 """
 
 from __future__ import annotations
@@ -31,9 +33,6 @@ import socket
 import time
 
 from scrapy import signals
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.utils.httpobj import urlparse_cached
-from scrapy.utils.misc import build_from_crawler
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base
@@ -41,14 +40,13 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.urls import origin
-from crawler.walls import FIRST_WALLS, WALLS_IN_A_ROW, Walled, WallPolicy, wall_scope
 
 log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 7 * 24 * 3600  # a finished crawl's keys (seen-set, queues) expire after this
 LEASE_MS = 30_000
 POLL_MS = 1000  # an idle worker looks for due origins at least this often
-_META = "gongkai_lease"
+_META = "gongkai_lease"  # request meta: (origin leased, token of the held request)
 
 # KEYS: none (every key is under ARGV[1], the crawl's prefix). Redis's own clock decides, so
 # the workers' clocks may differ.
@@ -56,25 +54,20 @@ _NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
-# ARGV: prefix, worker, lease ms, candidates → {request, origin} or {false, ms to wait}
+# ARGV: prefix, worker, lease ms, candidates → {request, origin, token} or {false, ms to wait}
 _POP = _NOW + """
 local p, me, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local due = redis.call('ZRANGEBYSCORE', p .. 'ready', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, o in ipairs(due) do
-  local holder = redis.call('GET', p .. 'lease:' .. o)
-  if not holder then
-    local lost = redis.call('GET', p .. 'inflight:' .. o)
-    if lost then  -- its worker died with the request in flight: ask it again first
-      redis.call('LPUSH', p .. 'q:' .. o, lost)
-      redis.call('DEL', p .. 'inflight:' .. o)
-    end
+  if not redis.call('GET', p .. 'lease:' .. o) then
     local item = redis.call('LPOP', p .. 'q:' .. o)
     if item then
+      local token = o .. ' ' .. redis.call('INCR', p .. 'tokens')
       redis.call('SET', p .. 'lease:' .. o, me, 'PX', ttl)
-      redis.call('SET', p .. 'inflight:' .. o, item)
       redis.call('ZADD', p .. 'ready', now + ttl, o)
+      redis.call('HSET', p .. 'held:' .. me, token, item)
       redis.call('HSET', p .. 'workers', me, now)
-      return {item, o}
+      return {item, o, token}
     end
     redis.call('ZREM', p .. 'ready', o)
   end
@@ -87,7 +80,7 @@ return {false, -1}
 _ACK = _NOW + """
 local p, me, o = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('GET', p .. 'lease:' .. o) ~= me then return 0 end
-redis.call('DEL', p .. 'lease:' .. o, p .. 'inflight:' .. o)
+redis.call('DEL', p .. 'lease:' .. o)
 redis.call('ZADD', p .. 'ready', now + tonumber(ARGV[4]), o)
 return 1
 """
@@ -105,14 +98,43 @@ end
 redis.call('HSET', p .. 'workers', me, now)
 return kept
 """
-# ARGV: prefix, worker, lease ms → 1 if some other worker is busy (reported within a lease)
+# ARGV: prefix, worker, lease ms → 1 if another live worker holds requests (or a dead one's
+# were just put back); a worker silent for a lease's time is dead and loses what it held
 _OTHERS_BUSY = _NOW + """
-local p, me, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local p, me, ttl, busy = ARGV[1], ARGV[2], tonumber(ARGV[3]), 0
 local seen = redis.call('HGETALL', p .. 'workers')
 for i = 1, #seen, 2 do
-  if seen[i] ~= me and tonumber(seen[i + 1]) > now - ttl then return 1 end
+  local w = seen[i]
+  if w ~= me then
+    if tonumber(seen[i + 1]) > now - ttl then
+      if redis.call('HLEN', p .. 'held:' .. w) > 0 then busy = 1 end
+    else
+      local held = redis.call('HGETALL', p .. 'held:' .. w)
+      for j = 1, #held, 2 do
+        local o = string.match(held[j], '^(.*) %d+$')
+        redis.call('LPUSH', p .. 'q:' .. o, held[j + 1])
+        redis.call('ZADD', p .. 'ready', 'NX', 0, o)
+        busy = 1
+      end
+      redis.call('DEL', p .. 'held:' .. w)
+      redis.call('HDEL', p .. 'workers', w)
+    end
+  end
 end
-return 0
+return busy
+"""
+# ARGV: prefix, worker → put back what this worker holds (it is closing)
+_RELEASE = """
+local p, me = ARGV[1], ARGV[2]
+local held = redis.call('HGETALL', p .. 'held:' .. me)
+for j = 1, #held, 2 do
+  local o = string.match(held[j], '^(.*) %d+$')
+  redis.call('LPUSH', p .. 'q:' .. o, held[j + 1])
+  if redis.call('GET', p .. 'lease:' .. o) == me then redis.call('DEL', p .. 'lease:' .. o) end
+  redis.call('ZADD', p .. 'ready', 0, o)
+end
+redis.call('DEL', p .. 'held:' .. me)
+redis.call('HDEL', p .. 'workers', me)
 """
 # ARGV: namespace, start seq → {crawl id, start seq}
 _JOIN = """
@@ -198,67 +220,74 @@ class OriginQueue(Base):
         self.lease_ms = settings.getint("GONGKAI_LEASE_MS", LEASE_MS)
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
         self.jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER", 0.5)
-        self.leased: set[str] = set()
+        self.leased: dict[str, str] = {}  # origin → token of its request awaiting an answer
+        self.held: dict[str, object] = {}  # token → request this worker is not done with
         self.wait_ms = -1  # after a pop that found nothing: until the next origin is due
         self.on_ack = lambda seconds: None  # the scheduler wakes the engine when it is due
         self._pop = server.register_script(_POP)
         self._ack = server.register_script(_ACK)
         self._renew = server.register_script(_RENEW)
         self._others_busy = server.register_script(_OTHERS_BUSY)
+        self._release = server.register_script(_RELEASE)
 
     def __len__(self) -> int:
         return self.server.zcard(self.prefix + "ready")
 
     def push(self, request) -> None:
         slot = origin(request.url)
+        request.meta.pop(_META, None)  # a retry or redirect is a request of its own
         with self.server.pipeline() as pipe:
             pipe.rpush(f"{self.prefix}q:{slot}", self._encode_request(request))
             pipe.zadd(self.prefix + "ready", {slot: 0}, nx=True)
             pipe.execute()
 
     def pop(self, timeout: int = 0):
-        item, value = self._pop(args=[self.prefix, self.worker, self.lease_ms, 64])
+        item, value, token = (self._pop(args=[self.prefix, self.worker, self.lease_ms, 64])
+                              + [None])[:3]
         if not item:
             self.wait_ms = int(value)
             return None
-        slot = value.decode()
+        slot, token = value.decode(), token.decode()
         request = self._decode_request(item)
-        request.meta[_META] = slot
-        self.leased.add(slot)
+        request.meta[_META] = (slot, token)
+        self.leased[slot] = token
+        self.held[token] = request
         return request
 
     def ack(self, request) -> None:
         """The request's answer (or failure) is in: free its origin after the delay."""
-        slot = request.meta.pop(_META, None)
-        if slot is None or slot not in self.leased:
-            return
-        self.leased.discard(slot)
+        slot, token = request.meta.get(_META, (None, None))
+        if slot is None or self.leased.get(slot) != token:
+            return  # not leased here, or acknowledged already
+        del self.leased[slot]
         low, high = 1 - self.jitter, 1 + self.jitter
         delay_ms = int(self.delay * random.uniform(low, high) * 1000)
         if not self._ack(args=[self.prefix, self.worker, slot, delay_ms]):
             log.warning("lease on %s had expired before its answer came", slot)
         self.on_ack(delay_ms / 1000)
 
-    def heartbeat(self, busy: bool) -> None:
-        """Keep this worker's leases, and say whether it is busy."""
-        if self.leased or busy:
-            self._renew(args=[self.prefix, self.worker, self.lease_ms, *sorted(self.leased)])
-        else:
-            self.server.hdel(self.prefix + "workers", self.worker)
+    def done(self, in_progress) -> None:
+        """Forget the held requests the engine is done with (not among `in_progress`)."""
+        finished = [t for t, r in self.held.items() if r not in in_progress]
+        if finished:
+            self.server.hdel(f"{self.prefix}held:{self.worker}", *finished)
+            for token in finished:
+                del self.held[token]
+
+    def heartbeat(self) -> bool:
+        """Keep this worker's leases and say it is alive; put back what dead workers held.
+        Return whether another worker holds requests."""
+        self._renew(args=[self.prefix, self.worker, self.lease_ms, *sorted(self.leased)])
+        return self.others_busy()
 
     def others_busy(self) -> bool:
         return bool(self._others_busy(args=[self.prefix, self.worker, self.lease_ms]))
 
     def release(self) -> None:
-        """On close: put back what this worker holds, for the others."""
-        for slot in sorted(self.leased):
-            lost = self.server.get(f"{self.prefix}inflight:{slot}")
-            if lost is not None:
-                self.server.lpush(f"{self.prefix}q:{slot}", lost)
-            self.server.delete(f"{self.prefix}inflight:{slot}", f"{self.prefix}lease:{slot}")
-            self.server.zadd(self.prefix + "ready", {slot: 0})
+        """On close: put back what this worker still holds, for the others."""
+        self._release(args=[self.prefix, self.worker])
         self.leased.clear()
-        self.server.hdel(self.prefix + "workers", self.worker)
+        self.held.clear()
 
     def clear(self) -> None:
         for key in self.server.scan_iter(match=self.prefix + "*"):
@@ -287,9 +316,18 @@ class SharedScheduler(Scheduler):
         self.crawler.gongkai_frontier = self.queue
         self.queue.on_ack = self._wake_in
         self._wake, self._wake_due = None, 0.0
-        interval = self.queue.lease_ms / 3000
-        self._beat = task.LoopingCall(lambda: self.queue.heartbeat(not self._locally_idle()))
-        self._beat.start(interval, now=False)
+        self._beat = task.LoopingCall(self._heartbeat)
+        self._beat.start(self.queue.lease_ms / 3000, now=False)
+
+    def _in_progress(self) -> set:
+        """The requests the engine is not done with (downloading, or their answer being
+        parsed and its output stored and queued)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        return slot.inprogress if slot is not None else set()
+
+    def _heartbeat(self) -> None:
+        self.queue.done(self._in_progress())
+        self.queue.heartbeat()
 
     def _locally_idle(self) -> bool:
         engine = self.crawler.engine
@@ -326,8 +364,8 @@ class SharedScheduler(Scheduler):
             return True
         if not self._locally_idle():
             return True
-        self.queue.heartbeat(busy=False)
-        return self.queue.others_busy()
+        self.queue.done(self._in_progress())
+        return self.queue.heartbeat()  # whether another worker holds requests
 
     def close(self, reason):
         if self._beat.running:
@@ -367,83 +405,3 @@ class LeaseMiddleware:
     def process_exception(self, request, exception, spider=None):
         if self._frontier() is not None:
             self._frontier().ack(request)
-
-
-class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """robots.txt once per origin per crawl: the first worker to fetch it stores it in Redis,
-    the others parse the stored copy."""
-
-    def _key(self, request) -> str | None:
-        frontier = getattr(self.crawler, "gongkai_frontier", None)
-        return None if frontier is None else f"{frontier.prefix}robots:{origin(request.url)}"
-
-    async def robot_parser(self, request):
-        key, netloc = self._key(request), urlparse_cached(request).netloc
-        if key and netloc not in self._parsers:
-            body = self.crawler.gongkai_frontier.server.get(key)
-            if body is not None:
-                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
-        return await super().robot_parser(request)
-
-    async def _parse_robots(self, response, netloc, request):
-        key = self._key(request)
-        if key:
-            self.crawler.gongkai_frontier.server.set(key, response.body)
-        await super()._parse_robots(response, netloc, request)
-
-
-class SharedWallPolicy(WallPolicy):
-    """What every worker of a shared crawl knows about bot walls (crawler/walls.py): the
-    walled scopes and closed origins, and per origin the real pages and the walls in a row
-    that decide whether to close it, counted over all workers. The counts of walls met and
-    requests skipped stay per worker, in each worker's crawl run."""
-
-    def __init__(self, server, prefix: str):
-        super().__init__()
-        self.server = server
-        self.prefix = prefix
-
-    def _shared(self, origin_key: str) -> str:
-        return f"{self.prefix}walls:{origin_key}"
-
-    def refusal(self, url: str):
-        key, state = self._state(url)
-        for name, reason in self.server.hgetall(self._shared(key)).items():
-            name, reason = name.decode(), reason.decode()
-            if name == "closed" and state.closed is None:
-                state.closed = Walled(reason)
-            elif name.startswith("scope:"):
-                state.scopes.setdefault(name.removeprefix("scope:"), Walled(reason))
-        return super().refusal(url)
-
-    def wall(self, url: str, reason: str) -> tuple[str, str, bool]:
-        key, state = self._state(url)
-        scope = wall_scope(url)
-        state.scopes.setdefault(scope, Walled(reason)).walls += 1
-        shared = self._shared(key)
-        with self.server.pipeline() as pipe:
-            pipe.hsetnx(shared, "scope:" + scope, reason)
-            pipe.hincrby(shared, "in_a_row", 1)
-            pipe.hget(shared, "pages")
-            _, in_a_row, pages = pipe.execute()
-        if state.closed is None and ((not pages or int(pages) == 0) and in_a_row >= FIRST_WALLS
-                                     or in_a_row >= WALLS_IN_A_ROW):
-            self.server.hsetnx(shared, "closed", reason)
-            state.closed = Walled(reason, walls=in_a_row)
-        return key, scope, state.closed is not None
-
-    def page(self, url: str) -> None:
-        super().page(url)
-        shared = self._shared(origin(url))
-        with self.server.pipeline() as pipe:
-            pipe.hincrby(shared, "pages", 1)
-            pipe.hset(shared, "in_a_row", 0)
-            pipe.execute()
-
-
-def wall_policy(settings) -> WallPolicy:
-    """The crawl's wall policy: shared when this process is a worker of a shared crawl."""
-    if settings.get("SCHEDULER") != "crawler.frontier.SharedScheduler":
-        return WallPolicy()
-    return SharedWallPolicy(connect(settings.get("REDIS_URL")),
-                            settings.get("SCHEDULER_QUEUE_KEY"))

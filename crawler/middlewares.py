@@ -89,7 +89,7 @@ class Walls:
     def of(cls, crawler) -> Walls:
         """Return the crawl's Walls, made on first use."""
         if getattr(crawler, "gongkai_walls", None) is None:
-            from crawler.frontier import wall_policy
+            from crawler.sharing import wall_policy
 
             crawler.gongkai_walls = cls(crawler.stats, wall_policy(crawler.settings))
         return crawler.gongkai_walls

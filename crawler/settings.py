@@ -65,6 +65,6 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
         settings["DOWNLOADER_MIDDLEWARES"].update({
             "crawler.frontier.LeaseMiddleware": 10,  # outermost: sees every failure
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-            "crawler.frontier.SharedRobotsTxtMiddleware": 100,
+            "crawler.sharing.SharedRobotsTxtMiddleware": 100,
         })
     return settings
