@@ -25,7 +25,7 @@ def pg_config(tmp_path, site_server):
 
 def _documents(target) -> dict[str, tuple]:
     with Archive(target) as archive:
-        return {r["url"]: (r["content_hash"], r["seq"] > 0, r["status"], r["text_hash"])
+        return {r["url"]: (r["content_hash"], r["status"], r["text_hash"], r["doc_id"])
                 for r in archive.changes_since(0)}
 
 
