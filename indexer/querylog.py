@@ -7,13 +7,16 @@ asked queries to the suggestion vocabulary."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.archive import db as backends
 from indexer.analysis import normalize
 
+log = logging.getLogger(__name__)
 MAX_QUERY = 100
 FILE = "querylog.sqlite3"
 
@@ -37,6 +40,10 @@ class QueryLog:
         self._db: backends.SQLite | backends.Postgres | None = None
         self._pid = 0
 
+    @property
+    def target_name(self) -> str:
+        return backends.redacted(self.target)
+
     def exists(self) -> bool:
         """Whether there is a log to read (a file not yet written is none)."""
         return backends.is_postgres(self.target) or Path(self.target).exists()
@@ -56,7 +63,7 @@ class QueryLog:
         text = " ".join(normalize(query).split())[:MAX_QUERY]
         if not text:
             return
-        with self.lock:
+        with self._guarded():  # found: 0 or 1, so | keeps "ever found" on both back ends
             self.db.execute(
                 "INSERT INTO queries VALUES (?, ?, 1, ?) ON CONFLICT(day, query) DO UPDATE SET "
                 "asked = queries.asked + 1, found = queries.found | excluded.found",
@@ -65,11 +72,24 @@ class QueryLog:
     def hot(self, days: int = 30, limit: int = 8) -> list[str]:
         """The most asked queries of the last days that found something."""
         since = (dt.date.today() - dt.timedelta(days=days)).isoformat()
-        with self.lock:
+        rows = []
+        with self._guarded():
             rows = self.db.execute(
                 "SELECT query FROM queries WHERE day >= ? GROUP BY query HAVING max(found) = 1 "
                 "ORDER BY sum(asked) DESC, query LIMIT ?", (since, limit)).fetchall()
         return [r[0] for r in rows]
+
+    @contextmanager
+    def _guarded(self):
+        """Serialize use of the connection; a database that fails (a PostgreSQL restart, a
+        full disk) costs the log one entry, never the search, and the next use reconnects."""
+        with self.lock:
+            try:
+                yield
+            except backends.database_errors() as error:
+                log.warning("query log unavailable (%s): %s", self.target_name,
+                            " ".join(str(error).split()))
+                self.close()
 
     def frequent_chunks(self, days: int = 90, limit: int = 2000) -> dict[str, int]:
         """Space-separated chunks of the queries that found something, with how often asked."""
@@ -87,5 +107,8 @@ class QueryLog:
     def close(self) -> None:
         """Close the connection."""
         if self._db is not None and self._pid == os.getpid():
-            self._db.close()
+            try:
+                self._db.close()
+            except backends.database_errors():
+                pass  # a connection already broken
         self._db = None

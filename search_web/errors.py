@@ -7,6 +7,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
+from crawler.archive.db import database_errors
 from indexer.search import SearchError
 from indexer.store import IndexMismatch, NoIndex
 from search_web.stats import NoArchive
@@ -40,6 +41,15 @@ def register(app) -> None:
     @app.errorhandler(NoArchive)
     def no_index(exc):
         return _respond(ServiceUnavailable(description=str(exc)))
+
+    def database_down(exc):
+        log.warning("archive database error on %s: %s", request.path,
+                    " ".join(str(exc).split()))
+        return _respond(ServiceUnavailable(
+            description="the archive's database is not answering; try again shortly"))
+
+    for kind in database_errors():  # the next request opens a new connection (stats.py)
+        app.register_error_handler(kind, database_down)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -31,7 +31,7 @@ def archive() -> Archive:
     path = current_app.config.get("ARCHIVE")
     if not path or not (is_postgres(path) or Path(path).exists()):
         raise NoArchive("no archive to read report statistics from; run `gongkai crawl`")
-    if getattr(_local, "path", None) != path:
+    if getattr(_local, "path", None) != path or not _local.archive.db.alive():
         try:
             _local.archive, _local.path = Archive(path), path
         except ArchiveUnavailable as error:

@@ -61,3 +61,36 @@ def test_crawl_index_and_serve_from_postgres(pg_config, tmp_path):
     assert [tuple(r) for r in asked] == [("年度报告", 1), ("政府信息公开工作年度报告", 1)]
     assert create_app(app_config(pg_config)).extensions["gongkai.querylog"].hot() == \
         ["年度报告", "政府信息公开工作年度报告"]
+
+
+def test_the_web_app_outlives_a_database_restart(tmp_path):
+    """Every connection of the app is cut (as by a PostgreSQL restart): searches go on, the
+    query log and the statistics reconnect, and nothing answers 500."""
+    import psycopg
+
+    from indexer.build import build_index
+    from tests.conftest import DOCS
+    from tests.services import POSTGRES_URL
+
+    with postgres_schema() as schema_url:
+        url = schema_url + "&application_name=gongkai_restart_test"  # the connections to cut
+        with Archive(url) as archive:
+            for doc in DOCS:
+                archive.upsert(doc)
+        build_index(url, tmp_path / "data" / "index")
+        app = create_app({"INDEX_ROOT": str(tmp_path / "data" / "index"), "ARCHIVE": url})
+        client = app.test_client()
+        assert client.get("/api/search?q=年度报告").status_code == 200
+        assert client.get("/api/stats").status_code == 200
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            (cut,) = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = 'gongkai_restart_test'").fetchone()
+        assert cut >= 2  # the query log's and the statistics' connections
+        statuses = [client.get("/api/search?q=年度报告").status_code for _ in range(3)]
+        assert statuses == [200, 200, 200]  # the log's failed write never fails a search
+        stats = [client.get("/api/stats").status_code for _ in range(2)]
+        assert stats in ([503, 200], [200, 200])  # at most one 503, then a new connection
+        with Archive(url) as archive:
+            (asked,) = archive.db.execute("SELECT asked FROM queries").fetchone()
+        assert 3 <= asked <= 4  # one entry may be lost with the cut connection

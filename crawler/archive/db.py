@@ -26,6 +26,13 @@ class ArchiveUnavailable(Exception):
     """The archive's database cannot be reached or opened."""
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a failing database raises, on either back end."""
+    import psycopg
+
+    return (sqlite3.Error, psycopg.Error, ArchiveUnavailable)
+
+
 def is_postgres(target: str | Path) -> bool:
     """Whether an archive target names a PostgreSQL database rather than a SQLite file."""
     return isinstance(target, str) and target.split("://", 1)[0] in POSTGRES_SCHEMES
@@ -120,6 +127,9 @@ class SQLite:
         """After rows were copied in with their ids: new rows get ids above them (SQLite
         does that by itself)."""
 
+    def alive(self) -> bool:
+        return True  # a file does not go away under an open connection
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")
                    if p.is_file())
@@ -210,6 +220,10 @@ class Postgres:
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = current_schema() AND c.relkind = 'r'").fetchone()
         return int(row[0])
+
+    def alive(self) -> bool:
+        """False once the server closed the connection (a restart): open a new one."""
+        return not (self.conn.closed or self.conn.broken)
 
     def close(self) -> None:
         self.conn.close()
