@@ -27,7 +27,7 @@ from crawler.archive import Archive, Document  # noqa: E402
 from crawler.classify import classify, report_template  # noqa: E402
 from crawler.extract import extract  # noqa: E402
 from crawler.reports.stats import update  # noqa: E402
-from gongkai.samplesite.corpus import CARRIED_MISMATCH, COPIER, JUMPS, generate  # noqa: E402
+from gongkai.samplesite.corpus import failing_checks, generate  # noqa: E402
 from gongkai.samplesite.render import doc_path, render_detail  # noqa: E402
 from gongkai.samplesite.report_tables import ReportNumbers  # noqa: E402
 
@@ -84,17 +84,6 @@ def _values(data: dict) -> list:
     return out
 
 
-def expected_failures(stats, index: int, year: int) -> set[str]:
-    failing = set(stats.failing) if isinstance(stats, ReportNumbers) else set()
-    if (index, year) in JUMPS or (index, year - 1) in JUMPS:
-        failing.add("history.jump")
-    if (index, year) in CARRIED_MISMATCH:
-        failing.add("history.carried_over")
-    if index == COPIER and year >= 2021:
-        failing.add("history.copied_text")
-    return failing
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--agencies", type=int, default=144)
@@ -113,7 +102,7 @@ def main() -> None:
     for key, (stats, index) in truth.items():
         report = found.get(key)
         failed = {c["rule"] for c in report["checks"] if c["ok"] is False} if report else None
-        checks_right += failed == expected_failures(stats, index, key[1])
+        checks_right += failed == failing_checks(index, key[1], stats)
         if isinstance(stats, ReportNumbers):
             tables += 1
             want = _values(json.loads(json.dumps(stats.expected())))

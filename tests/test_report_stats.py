@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
-from gongkai.samplesite.corpus import AGENCIES, CARRIED_MISMATCH, COPIER, JUMPS
+from gongkai.samplesite.corpus import AGENCIES, COPIER, failing_checks
 from gongkai.samplesite.report_tables import ReportNumbers
 from search_web import create_app
 from tests.test_reports import _values
@@ -54,15 +54,7 @@ def expected_reports(pages) -> dict[tuple[str, int], object]:
 
 
 def expected_failures(publisher: str, year: int, stats) -> set[str]:
-    index = [a[0] for a in AGENCIES].index(publisher)
-    failing = set(stats.failing) if isinstance(stats, ReportNumbers) else set()
-    if (index, year) in JUMPS or (index, year - 1) in JUMPS:
-        failing.add("history.jump")
-    if (index, year) in CARRIED_MISMATCH:
-        failing.add("history.carried_over")
-    if index == COPIER and year >= 2021:
-        failing.add("history.copied_text")
-    return failing
+    return failing_checks([a[0] for a in AGENCIES].index(publisher), year, stats)
 
 
 def test_every_report_is_found_with_every_value(crawled):

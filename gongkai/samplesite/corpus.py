@@ -116,6 +116,19 @@ COPIER = 2  # this agency reuses last year's wording from 2020 on
 REPORT_FORMATS = ("html", "html", "docx", "html", "xlsx", "html", "pdf")
 
 
+def failing_checks(index: int, year: int, stats) -> set[str]:
+    """The checks an agency's report of a year must fail (the ground truth of tests and
+    bench): its own planted errors, and the history checks against the year before."""
+    failing = set(stats.failing) if isinstance(stats, tables.ReportNumbers) else set()
+    if (index, year) in JUMPS or (index, year - 1) in JUMPS:
+        failing.add("history.jump")
+    if (index, year) in CARRIED_MISMATCH:
+        failing.add("history.carried_over")
+    if index == COPIER and year >= 2021:
+        failing.add("history.copied_text")
+    return failing
+
+
 @dataclass
 class SampleFile:
     """An attachment of a sample document: its file name, link text and bytes (made when first
