@@ -15,7 +15,6 @@ import multiprocessing
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from index_bench import iter_corpus  # noqa: E402
 
 from crawler.archive import Archive  # noqa: E402
+from tests.services import scratch_schema  # noqa: E402
 
 
 def write(target: str, docs: int, writer: int, writers: int, barrier, times) -> None:
@@ -64,22 +64,13 @@ def main() -> None:
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    import psycopg
-
     for writers in args.writers:
         with tempfile.TemporaryDirectory() as tmp:
             rate, size = run(str(Path(tmp) / "archive.sqlite3"), args.docs, writers)
         print(f"SQLite, {writers} writer(s): {rate:.0f} documents/s; size {size:.2f}× the text",
               flush=True)
-        schema = "bench_" + uuid.uuid4().hex[:10]
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f"CREATE SCHEMA {schema}")
-            try:
-                sep = "&" if "?" in args.postgres else "?"
-                rate, size = run(f"{args.postgres}{sep}options=-csearch_path%3D{schema}",
-                                 args.docs, writers)
-            finally:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        with scratch_schema(args.postgres, prefix="bench_") as url:
+            rate, size = run(url, args.docs, writers)
         print(f"PostgreSQL, {writers} writer(s): {rate:.0f} documents/s; size {size:.2f}× "
               "the text", flush=True)
 

@@ -22,22 +22,32 @@ def unavailable(what: str, error: Exception) -> None:
 
 
 @contextmanager
+def scratch_schema(url: str, prefix: str = "gongkai_test_"):
+    """A URL of the PostgreSQL database `url` whose connections use a new, empty schema,
+    dropped afterwards (tests and benches)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=3) as admin:
+        schema = prefix + uuid.uuid4().hex[:12]
+        admin.execute(f"CREATE SCHEMA {schema}")
+        try:
+            sep = "&" if "?" in url else "?"
+            yield f"{url}{sep}options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@contextmanager
 def postgres_schema():
-    """A PostgreSQL URL whose connections use a new, empty schema, dropped afterwards."""
+    """A new, empty schema on the test PostgreSQL (skip or fail when it is not running)."""
     import psycopg
 
     try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:
         unavailable(f"PostgreSQL at {POSTGRES_URL}", error)
-    schema = "gongkai_test_" + uuid.uuid4().hex[:12]
-    admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
+    with scratch_schema(POSTGRES_URL) as url:
+        yield url
 
 
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS", "redis://127.0.0.1:6379/0")
