@@ -202,8 +202,8 @@ def test_copy_between_back_ends_loses_nothing(tmp_path):
             assert archive.start_run("test") == 2  # ids go on after the copied ones
             assert archive.report_stat("d1")["granted_rate"] == 1 / 3
     with Archive(original) as a, Archive(back) as b:
-        for table, key in TABLES:
-            assert table_digest(a, table, key) == table_digest(b, table, key)
+        for table, _ in TABLES:
+            assert table_digest(a, table) == table_digest(b, table)
         assert a.get(doc_id_for("http://x.gov.cn/7.html")) == b.get(doc_id_for("http://x.gov.cn/7.html"))
 
 
