@@ -19,11 +19,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,12 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from index_bench import QUERIES, fill_archive  # noqa: E402
 
 from indexer.build import build_index  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.sites import start_serve  # noqa: E402
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
@@ -104,28 +96,15 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return now, peak
 
 
-def wait_ready(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            if get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/healthz")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gongkai serve did not answer /healthz")
-
-
 @contextmanager
 def serving(data: Path, engine: str, workers: int = 0, threads: int = 8):
     """Run `gongkai serve` on a data directory (no rate limit: a bench is one client address);
     yield (port, process)."""
-    port = free_port()
-    env = {**os.environ, "GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": engine,
-           "GONGKAI_WEB_WORKERS": str(workers), "GONGKAI_WEB_THREADS": str(threads),
-           "GONGKAI_WEB_RATE_LIMIT": ""}
-    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL)
+    server, port = start_serve({"GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": engine,
+                                "GONGKAI_WEB_WORKERS": str(workers),
+                                "GONGKAI_WEB_THREADS": str(threads),
+                                "GONGKAI_WEB_RATE_LIMIT": ""}, timeout=120)
     try:
-        wait_ready(port, time.monotonic() + 120)
         yield port, server
     finally:
         server.terminate()

@@ -8,16 +8,49 @@ If-Modified-Since on static routes (304), like a real web server, and logs every
 from __future__ import annotations
 
 import email.utils
+import http.client
 import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 LAST_MODIFIED = email.utils.formatdate(1_700_000_000, usegmt=True)
 LATER = email.utils.formatdate(1_750_000_000, usegmt=True)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(settings: dict, cwd: Path | None = None, stdout=subprocess.DEVNULL,
+                timeout: float = 60) -> tuple[subprocess.Popen, int]:
+    """Start `gongkai serve` on a free port with GONGKAI_* `settings`; return the process and
+    its port once /healthz answers (RuntimeError if it does not in `timeout` seconds)."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **settings}
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
+                              env=env, cwd=cwd, stdout=stdout, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"gongkai serve did not answer /healthz within {timeout:.0f}s")
 
 
 class FixtureServer:

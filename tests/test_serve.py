@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,14 +15,9 @@ import pytest
 from crawler.archive import Archive
 from indexer.build import build_index
 from tests.conftest import DOCS, make_doc
+from tests.sites import free_port, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict]:
@@ -49,29 +41,13 @@ def settings() -> dict:
     return {}
 
 
-def start_serve(cwd: Path, settings: dict) -> tuple[subprocess.Popen, int]:
-    """Start `gongkai serve` with GONGKAI_* settings; return it and its port once it answers."""
-    port = free_port()
-    env = {**os.environ, "GONGKAI_WEB_THREADS": "4", "PYTHONPATH": str(ROOT), **settings}
-    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)],
-                              env=env, cwd=cwd, stdout=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if get(port, "/healthz")[0] == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    pytest.fail("gongkai serve did not answer")
-
-
 @pytest.fixture
 def served(tmp_path, archive_path, index_root, engine, settings):
     """`gongkai serve` with two workers on the index of the conftest documents."""
-    server, port = start_serve(tmp_path, {"GONGKAI_DATA_DIR": str(index_root.parent),
-                                          "GONGKAI_INDEX_ENGINE": engine,
-                                          "GONGKAI_WEB_WORKERS": "2", **settings})
+    server, port = start_serve({"GONGKAI_DATA_DIR": str(index_root.parent),
+                                "GONGKAI_INDEX_ENGINE": engine, "GONGKAI_WEB_WORKERS": "2",
+                                "GONGKAI_WEB_THREADS": "4", **settings},
+                               cwd=tmp_path, stdout=subprocess.PIPE)
     yield server, port
     server.terminate()
     assert server.wait(30) == 0  # a graceful stop

@@ -12,7 +12,8 @@ from indexer.build import build_index
 from indexer.querylog import QueryLog
 from tests.conftest import DOCS, make_doc
 from tests.services import postgres_schema
-from tests.test_serve import get, start_serve
+from tests.sites import start_serve
+from tests.test_serve import get
 
 QUERY = "/api/search?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A&size=5"  # 年度报告
 
@@ -26,8 +27,8 @@ def test_two_web_nodes_swap_generations_and_share_the_query_log(tmp_path):
         build_index(url, index_root, engine="tantivy")
         settings = {"GONGKAI_DATA_DIR": str(tmp_path / "data"), "GONGKAI_ARCHIVE_URL": url,
                     "GONGKAI_INDEX_ENGINE": "tantivy", "GONGKAI_WEB_WORKERS": "1",
-                    "GONGKAI_WEB_RATE_LIMIT": ""}
-        nodes = [start_serve(tmp_path, settings) for _ in range(2)]
+                    "GONGKAI_WEB_THREADS": "4", "GONGKAI_WEB_RATE_LIMIT": ""}
+        nodes = [start_serve(settings, cwd=tmp_path) for _ in range(2)]
         try:
             ports = [port for _, port in nodes]
             before = get(ports[0], QUERY)[1]["total"]
