@@ -28,7 +28,12 @@ def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict,
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
-    return response.status, json.loads(response.read() or b"{}"), dict(response.getheaders())
+    body = response.read()
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        data = {"body": body[:300]}
+    return response.status, data, dict(response.getheaders())
 
 
 def children(pid: int) -> list[int]:
@@ -53,6 +58,7 @@ def served(tmp_path, archive_path, index_root, engine, settings):
     assert server.wait(30) == 0  # a graceful stop
 
 
+@pytest.mark.parametrize("settings", [{"GONGKAI_WEB_RATE_LIMIT": ""}])  # load, not limits
 def test_two_workers_swap_generations_under_load_without_a_failed_query(
         served, archive_path, index_root, engine):
     server, port = served
@@ -84,7 +90,7 @@ def test_two_workers_swap_generations_under_load_without_a_failed_query(
     stop.set()
     for client in clients:
         client.join()
-    assert answers and all(status == 200 for status, _ in answers)
+    assert answers and [a for a in answers if a[0] != 200] == []
     assert {total for _, total in answers} <= {before, before + 1}
     assert answers[-1][1] == before + 1  # every worker follows the newest generation
     assert get(port, "/healthz")[1] == {"ok": True, "documents": len(DOCS) + 1}
