@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index_bench import iter_corpus  # noqa: E402
 
-from crawler.archive import Archive  # noqa: E402
+from archive import Archive  # noqa: E402
 from tests.services import scratch_schema  # noqa: E402
 
 

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from index_bench import fill_archive  # noqa: E402
 from load import serving  # noqa: E402
 
-from crawler.archive import Archive  # noqa: E402
-from crawler.reports.stats import update  # noqa: E402
+from archive import Archive  # noqa: E402
 from indexer.build import build_index  # noqa: E402
+from reports.stats import update  # noqa: E402
 
 PATHS = ["/", "/search", "/api/search", "/api/complete", "/api/doc/{id}", "/doc/{id}", "/stats",
          "/api/stats", "/api/stats.csv", "/stats/{text}", "/status", "/api/status",

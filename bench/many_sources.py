@@ -59,8 +59,8 @@ def serve(count: int, pages: int, ports, ready) -> None:
 
 def redis_memory(url: str, archive: str) -> str:
     """What the finished crawl's keys take in Redis (they expire a week after the crawl)."""
+    from archive import Archive
     from crawler import frontier
-    from crawler.archive import Archive
 
     with Archive(archive) as db:
         ns = frontier.namespace(db.identity())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.archive import Archive, Document  # noqa: E402
+from archive import Archive, Document  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.engines import ENGINES  # noqa: E402
 from indexer.search import IndexReader, SearchRequest  # noqa: E402

@@ -4,7 +4,7 @@
 
 Generates the sample corpus for many agencies (the bench corpus's 144 by default), stores each
 annual report in an archive as the crawler would (its page, and its DOCX/XLSX/PDF attachment,
-with the fetched bytes kept), runs `crawler.reports.stats.update(rebuild=True)` (what
+with the fetched bytes kept), runs `reports.stats.update(rebuild=True)` (what
 `gongkai stats --rebuild` does) and compares every cell and every check with what the
 generator wrote. Reported: cells exact, reports with every cell exact, checks right, and the
 rebuild's seconds per 1,000 reports.
@@ -23,13 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index_bench import CITIES, DEPTS  # noqa: E402
 
-from crawler.archive import Archive, Document  # noqa: E402
+from archive import Archive, Document  # noqa: E402
 from crawler.classify import classify, report_template  # noqa: E402
 from crawler.extract import extract  # noqa: E402
-from crawler.reports.stats import update  # noqa: E402
 from gongkai.samplesite.corpus import failing_checks, generate  # noqa: E402
 from gongkai.samplesite.render import doc_path, render_detail  # noqa: E402
 from gongkai.samplesite.report_tables import ReportNumbers  # noqa: E402
+from reading import files  # noqa: E402
+from reports.stats import update  # noqa: E402
 
 
 def agencies(count: int) -> list[tuple[str, str, str, str]]:
@@ -57,10 +58,8 @@ def archive_reports(path: Path, docs) -> dict:
                                     report_template=report_template(page.body), raw=html.encode(),
                                     raw_type="text/html; charset=utf-8", **vars(page)))
             for file in doc.files:
-                from crawler import attachments
-
                 kind = file.name.rsplit(".", 1)[1]
-                text = attachments.extract_text(file.data, kind)
+                text = files.extract_text(file.data, kind)
                 doc_type, _ = classify(doc.title)
                 archive.upsert(Document(
                     url=url.rsplit("/", 1)[0] + "/" + file.name, source="bench",

@@ -13,9 +13,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet import defer, error
 
-from crawler.encoding import declared_encoding, detect_encoding
 from crawler.urls import origin
 from crawler.walls import Walled, WallPolicy, bot_wall, soft_404
+from reading.encoding import declared_encoding, detect_encoding
 
 log = logging.getLogger(__name__)
 

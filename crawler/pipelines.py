@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.archive import Archive, Document
+from archive import Archive, Document
 
 COUNTS = ("new", "updated", "unchanged", "gone", "attachments", "duplicate", "pages")
 

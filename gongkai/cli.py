@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from crawler.archive.copy import CopyError
-from crawler.archive.db import ArchiveUnavailable
+from archive.copy import CopyError
+from archive.db import ArchiveUnavailable
+from crawler.inspect import InspectError
 from gongkai import refresh as pipeline
 from gongkai.config import ConfigError, load_config
-from gongkai.inspect import InspectError
 from indexer.search import IndexReader, SearchError, SearchRequest
 from indexer.store import IndexBusy, IndexMismatch, NoIndex
 
@@ -212,8 +212,8 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
 @click.pass_context
 def stats(ctx, publisher, year, as_csv, rebuild):
     """The numbers of the annual reports (表二, 表三, 表四) and their checks."""
-    from crawler.archive import Archive
-    from crawler.reports.export import csv_text, summary_lines
+    from archive import Archive
+    from reports.export import csv_text, summary_lines
 
     config = _config(ctx)
     report = pipeline.stats(config, rebuild=rebuild)
@@ -240,8 +240,8 @@ def archive_copy(source, destination):
     rows and contents on both sides. Each is a SQLite file or a postgresql:// URL, e.g.
     `gongkai archive copy index_data/archive.sqlite3 postgresql://gongkai@db/gongkai`;
     then set [archive] url to use the copy."""
-    from crawler.archive.copy import copy_archive
-    from crawler.archive.db import redacted
+    from archive.copy import copy_archive
+    from archive.db import redacted
 
     started = time.perf_counter()
     report = copy_archive(source, destination)
@@ -256,7 +256,7 @@ def archive_copy(source, destination):
 @click.option("--url", default="", help="The page's URL, for a saved file (dates, links).")
 def extract_cmd(target, url):
     """Print what the crawler extracts from a page or attachment (a file or a URL) as JSON."""
-    from gongkai.inspect import inspect_target
+    from crawler.inspect import inspect_target
 
     click.echo(json.dumps(inspect_target(target, url), ensure_ascii=False, indent=1))
 

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from crawler.archive import Archive
+from archive import Archive
 from crawler.settings import scrapy_settings
 from gongkai.config import Config
 from indexer.build import BuildReport, build_index
@@ -95,8 +95,8 @@ def _join_shared_crawl(redis_url: str, archive_id: str, start_seq: int, lease: f
     """Join (or start) the archive's shared crawl: the settings of its workers."""
     import redis
 
+    from archive.db import redacted
     from crawler import frontier
-    from crawler.archive.db import redacted
 
     try:
         prefix, crawl_start = frontier.join(redis_url, archive_id, start_seq)
@@ -117,7 +117,7 @@ def index(config: Config, full: bool = False, progress=None) -> BuildReport:
 def stats(config: Config, rebuild: bool = False):
     """Bring the annual reports' statistics up to date with the archive (rebuild: parse every
     report again, as after a parser improvement; nothing is fetched)."""
-    from crawler.reports.stats import update
+    from reports.stats import update
 
     with Archive(config.archive) as archive:
         return update(archive, rebuild=rebuild)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.archive import Archive
+from archive import Archive
 from indexer import engines, querylog, store, suggest
 from indexer.analysis import ANALYZER_VERSION, normalize_id
 from indexer.engines.base import IndexDoc

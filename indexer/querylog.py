@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.archive import db as backends
+from archive import db as backends
 from indexer.analysis import normalize
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from crawler.archive import DOC_TYPES
+from archive import DOC_TYPES
 from indexer.query import MAX_QUERY_CHARS
 
 MAX_PAGE = 1000

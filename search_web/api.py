@@ -6,8 +6,8 @@ from importlib import metadata
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from crawler.reports.export import csv_text
 from indexer.request import MAX_PREFIX, StatsRequest
+from reports.export import csv_text
 from search_web.common import reader, run_search
 from search_web.openapi import spec
 from search_web.stats import archive, report_json

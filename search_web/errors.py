@@ -7,7 +7,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
-from crawler.archive.db import database_errors
+from archive.db import database_errors
 from indexer.search import SearchError
 from indexer.store import IndexMismatch, NoIndex
 from search_web.stats import NoArchive

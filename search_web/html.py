@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from crawler.reports.export import rate
-from crawler.reports.model import (
+from indexer.query import MAX_QUERY_CHARS
+from indexer.request import StatsRequest
+from indexer.search import mark_document
+from reports.export import rate
+from reports.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ROWS,
     APPLICANT_LABELS,
@@ -18,9 +21,6 @@ from crawler.reports.model import (
     OUTCOME_LABELS,
     OUTCOMES,
 )
-from indexer.query import MAX_QUERY_CHARS
-from indexer.request import StatsRequest
-from indexer.search import mark_document
 from search_web.api import doc_json, stats_page
 from search_web.common import TYPE_LABELS, querylog, reader, run_search
 from search_web.stats import NoArchive, archive, chart, key_figures

@@ -4,7 +4,7 @@ app to keep every documented status, parameter and response shape true."""
 
 from __future__ import annotations
 
-from crawler.archive import DOC_TYPES
+from archive import DOC_TYPES
 from indexer.query import MAX_QUERY_CHARS
 from indexer.request import MAX_PAGE, MAX_PREFIX, MAX_SIZE, MAX_STATS_TEXT, SORTS, STATS_SORTS
 

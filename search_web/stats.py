@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from crawler.archive import Archive
-from crawler.archive.db import ArchiveUnavailable, is_postgres
-from crawler.reports.checks import key_figure
+from archive import Archive
+from archive.db import ArchiveUnavailable, is_postgres
+from reports.checks import key_figure
 
 KEY_FIELDS = ("new", "granted_rate", "review_corrected", "litigation_corrected")
 REPORT_FIELDS = ("applications", "review", "litigation_direct", "litigation_after_review",

@@ -11,6 +11,7 @@ import socket
 import time
 from pathlib import Path
 
+from croniter import croniter
 from flask import abort, current_app, request
 
 from indexer import store
@@ -111,9 +112,7 @@ def _schedule_part() -> dict:
     cron = current_app.config.get("SCHEDULE_CRON")
     if not cron:
         return {"cron": None, "next_run": None}
-    from gongkai.schedule import next_run
-
-    due = next_run(cron, dt.datetime.now())
+    due = croniter(cron, dt.datetime.now()).get_next(dt.datetime)
     return {"cron": cron, "next_run": due.astimezone().isoformat(timespec="seconds")}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import Archive, Document
+from archive import Archive, Document
 from gongkai.samplesite.corpus import AGENCIES, generate
 from gongkai.samplesite.render import write_site
 from gongkai.samplesite.serve import serve_directory

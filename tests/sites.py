@@ -255,7 +255,7 @@ def crawl_sources(data_dir, sources: list[dict], delay: float = 0.0, full: bool 
     `settings`: more GONGKAI_CRAWL_* values."""
     import dataclasses
 
-    from crawler.archive import Archive
+    from archive import Archive
     from gongkai import refresh
     from gongkai.config import load_config
 

@@ -4,7 +4,7 @@ import sqlite3
 import psycopg
 import pytest
 
-from crawler.archive import Archive, doc_id_for
+from archive import Archive, doc_id_for
 from tests.conftest import make_doc
 
 
@@ -183,8 +183,8 @@ def _archive_with_every_table(target) -> None:
 
 
 def test_copy_between_back_ends_loses_nothing(tmp_path):
-    from crawler.archive.copy import CopyError, copy_archive, table_digest
-    from crawler.archive.schema import TABLES
+    from archive.copy import CopyError, copy_archive, table_digest
+    from archive.schema import TABLES
     from tests.services import postgres_schema
 
     original, back = tmp_path / "a.sqlite3", tmp_path / "back.sqlite3"

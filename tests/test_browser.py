@@ -131,7 +131,7 @@ PAGES = {"home": "/", "results": "/search?q=%E5%85%AC%E5%BC%80&type=annual_repor
 def test_pages_pass_axe_and_break_no_content_policy(server_url, page, viewport):
     from axe_playwright_python.sync_playwright import Axe
 
-    from crawler.archive import doc_id_for
+    from archive import doc_id_for
     from tests.conftest import DOCS
 
     refused = []

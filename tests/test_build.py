@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from indexer import store
 from indexer.build import build_index
 from indexer.search import IndexReader, SearchRequest

@@ -115,7 +115,7 @@ def site_config(tmp_path, site_server):
 
 
 def test_each_scheduled_run_logs_one_line_and_is_recorded(site_config, caplog):
-    from crawler.archive import Archive
+    from archive import Archive
 
     outcomes = []
     with caplog.at_level("INFO", logger="gongkai.schedule"):
@@ -148,7 +148,7 @@ def test_each_scheduled_run_logs_one_line_and_is_recorded(site_config, caplog):
 
 
 def test_a_refresh_killed_mid_run_is_shown_as_interrupted(tmp_path):
-    from crawler.archive import Archive
+    from archive import Archive
 
     with Archive(tmp_path / "a.sqlite3") as archive:
         archive.start_refresh("schedule")  # its process died: never finished

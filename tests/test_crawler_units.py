@@ -9,11 +9,12 @@ from scrapy.http import HtmlResponse, Response
 
 from crawler import attachments
 from crawler.adapters.gkmlpt import balanced, category_ids
-from crawler.encoding import decode_html, detect_encoding
 from crawler.extract import extract
 from crawler.urls import canonical_url, origin
 from crawler.walls import FIRST_WALLS, WALLS_IN_A_ROW, WallPolicy, bot_wall, soft_404, wall_scope
 from gongkai.cli import cli
+from reading import files
+from reading.encoding import decode_html, detect_encoding
 from tests.sites import make_docx, make_pdf, make_xlsx
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -121,7 +122,7 @@ def test_soft_404():
     ("http://x.gov.cn/a.html", "", "a.html"),
 ])
 def test_attachment_urls(url, ext, name):
-    assert attachments.url_extension(url) == ext
+    assert files.url_extension(url) == ext
     assert attachments.file_name(url) == name
 
 
@@ -146,7 +147,7 @@ def test_pdf_line_wraps_are_joined_and_real_breaks_kept():
                       "构设置，全年收到申请1", "2件。", "本年制发件数 | 3 | 5", "二、主动公开情况",
                       "（一）规章。本年度未制发规章，继续做好规范性文", "件清理工作。",
                       "Open government data is", "published monthly."])
-    assert attachments.join_wrapped(text).split("\n") == [
+    assert files.join_wrapped(text).split("\n") == [
         "一、总体情况", "本机关坚持以公开为常态、不公开为例外，优化机构设置，全年收到申请12件。",
         "本年制发件数 | 3 | 5", "二、主动公开情况", "（一）规章。本年度未制发规章，继续做好规范性文件清理工作。",
         "Open government data is published monthly."]
@@ -171,21 +172,21 @@ def test_gkmlpt_category_trees_are_walked_at_every_depth():
 
 def test_attachment_types_by_content():
     pdf, docx, xlsx = make_pdf(["测试"]), make_docx(["测试"], [["a", "b"]]), make_xlsx([["a"]])
-    assert attachments.detect(pdf, "http://x/download?id=1") == "pdf"
-    assert attachments.detect(docx, "http://x/file?id=2") == "docx"
-    assert attachments.detect(xlsx, "http://x/file?id=3") == "xlsx"
-    assert attachments.detect(b"<html></html>", "http://x/a.html") == ""
-    with pytest.raises(attachments.AttachmentError):
-        attachments.extract_text(b"%PDF-1.4 broken", "pdf")
-    with pytest.raises(attachments.AttachmentError):
-        attachments.extract_text(b"PK\x03\x04 not a zip", "docx")
+    assert files.detect(pdf, "http://x/download?id=1") == "pdf"
+    assert files.detect(docx, "http://x/file?id=2") == "docx"
+    assert files.detect(xlsx, "http://x/file?id=3") == "xlsx"
+    assert files.detect(b"<html></html>", "http://x/a.html") == ""
+    with pytest.raises(files.UnreadableFile):
+        files.extract_text(b"%PDF-1.4 broken", "pdf")
+    with pytest.raises(files.UnreadableFile):
+        files.extract_text(b"PK\x03\x04 not a zip", "docx")
 
 
 def test_old_word_documents_yield_their_text_runs():
     body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "政府信息公开工作年度报告".encode(
         "utf-16-le") + b"\x00" * 8
-    assert attachments.detect(body, "http://x/a.doc") == "doc"
-    assert "政府信息公开工作年度报告" in attachments.extract_text(body, "doc")
+    assert files.detect(body, "http://x/a.doc") == "doc"
+    assert "政府信息公开工作年度报告" in files.extract_text(body, "doc")
 
 
 def test_extract_command_on_a_page_and_a_pdf(tmp_path):

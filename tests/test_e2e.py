@@ -8,7 +8,7 @@ from http.server import SimpleHTTPRequestHandler
 import pytest
 from click.testing import CliRunner
 
-from crawler.archive import Archive
+from archive import Archive
 from gongkai.cli import cli
 from gongkai.samplesite.serve import serve_directory
 from indexer.analysis import normalize

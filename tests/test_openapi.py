@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from crawler.archive import Archive
-from crawler.reports.stats import update
+from archive import Archive
+from reports.stats import update
 from search_web import create_app
 from tests.conftest import serve_app
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from crawler.urls import origin
 from gongkai import refresh
 from gongkai.config import load_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from gongkai import refresh as pipeline
 from gongkai.config import load_config
 from gongkai.serve import app_config

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.reports import tables
-from crawler.reports.checks import check_history, check_report, copied_share, sentences
-from crawler.reports.parse import read_tables
-from crawler.reports.prose import chinese_number, prose_figures
-from crawler.reports.stats import report_data
 from gongkai.samplesite import report_tables as sample
 from gongkai.samplesite.corpus import AGENCIES, ERRORS, generate
 from gongkai.samplesite.render import render_detail
+from reading import tables
+from reports.checks import check_history, check_report, copied_share, sentences
+from reports.parse import read_tables
+from reports.prose import chinese_number, prose_figures
+from reports.stats import report_data
 
 SEVEN = ["3", "1", "0", "0", "0", "1", "5"]
 
@@ -112,7 +112,7 @@ def test_every_format_with_every_quirk_reads_exactly(fmt, template):
     elif fmt == "xlsx":
         rows = tables.xlsx_rows(sample.xlsx_file(grids))
     else:
-        from crawler.attachments import extract_text
+        from reading.files import extract_text
 
         rows = tables.text_rows(extract_text(sample.pdf_file(sample.text_lines(grids)), "pdf"))
     data = report_data({"report_template": template}, read_tables(rows, template), {})
@@ -133,7 +133,7 @@ def _values(data: dict) -> dict:
 def test_every_generated_report_reads_exactly():
     """The sample archive's reports (inline HTML with quirks, DOCX, XLSX, PDF) against the
     numbers the generator knows."""
-    from crawler.attachments import extract_text
+    from reading.files import extract_text
 
     docs = generate(seed=7, years=range(2016, 2024), notices_per_agency=0, agencies=AGENCIES[:3])
     checked = 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from indexer.build import build_index
 from tests.conftest import DOCS, make_doc
 from tests.sites import free_port, start_serve

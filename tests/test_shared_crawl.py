@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from tests.services import postgres_schema, redis_url
 from tests.sites import FixtureServer, crawl_sources
 from tests.walled_sites import FAMILIES, SESSION, WALLED

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from crawler.archive import Archive
+from archive import Archive
 from indexer.build import build_index
 from search_web import create_app
 from tests.conftest import DOCS, make_doc

@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from crawler.archive import Archive, doc_id_for
+from archive import Archive, doc_id_for
 from search_web import create_app
 from search_web.security import DATA_POLICY, PAGE_POLICY
 from tests.conftest import DOCS
@@ -151,7 +151,7 @@ def test_search_hits_link_to_the_document_view_with_the_query(client):
 
 
 def test_the_source_link_shows_the_host_site_and_section(tmp_path, engine):
-    from crawler.archive import Document
+    from archive import Document
     from indexer.build import build_index
 
     archive = tmp_path / "archive.sqlite3"

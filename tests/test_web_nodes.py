@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
-from crawler.archive import Archive
+from archive import Archive
 from indexer.build import build_index
 from indexer.querylog import QueryLog
 from tests.conftest import DOCS, make_doc

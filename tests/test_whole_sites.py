@@ -97,7 +97,7 @@ def test_one_request_at_a_time_per_origin_many_origins_at_once(crawled):
 
 
 def test_pdf_line_wraps_are_joined_so_phrases_and_snippets_match(crawled, tmp_path):
-    from crawler.archive import Archive
+    from archive import Archive
     from indexer.build import build_index
     from indexer.search import IndexReader, SearchRequest
     from tests.conftest import fill_archive
@@ -107,7 +107,7 @@ def test_pdf_line_wraps_are_joined_so_phrases_and_snippets_match(crawled, tmp_pa
     assert "优化机构设置" in pdf["body"] and "政府信息1234条" in pdf["body"]
     with Archive(tmp_path / "a.sqlite3"):
         pass
-    from crawler.archive import Document
+    from archive import Document
 
     doc = Document(**{k: pdf[k] for k in ("url", "source", "site", "title", "body", "publisher",
                                           "pub_date", "doc_type", "parent_url")})

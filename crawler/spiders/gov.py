@@ -14,17 +14,18 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from archive import Archive, Document
 from crawler import attachments
 from crawler.adapters import adapter_for, generic
-from crawler.archive import Archive, Document
 from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
 from crawler.urls import canonical_url, origin
+from reading import files
 
 # Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
 _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*</div>", re.I)
 # Images, styles, scripts, media and archives are never fetched; attachments are.
-_SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in attachments.EXTENSIONS}
+_SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in files.EXTENSIONS}
 # What a page hands to the files it links: their title and metadata come from it.
 PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
                  "category", "site_name", "section")
@@ -89,7 +90,7 @@ class GovSpider(scrapy.Spider):
         if response.status == 304:  # a known document, asked conditionally, has not changed
             yield {"unchanged": canonical_url(response.url), "source": source.name}
             return
-        kind = attachments.detect(response.body, response.url,
+        kind = files.detect(response.body, response.url,
                                   response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind:
             yield from self.attachment(response, source, kind)
@@ -139,7 +140,7 @@ class GovSpider(scrapy.Spider):
         url = request.url
         if not url.startswith(("http://", "https://")):
             return None
-        is_attachment = bool(attachments.url_extension(url))
+        is_attachment = bool(files.url_extension(url))
         path = urlsplit(url).path.lower()
         if not is_attachment and ("." + path.rsplit(".", 1)[-1]) in _SKIP_EXTENSIONS:
             return None
@@ -169,21 +170,21 @@ class GovSpider(scrapy.Spider):
         doc_type, report_year = classify(extracted.title, extracted.body)
         template = report_template(extracted.body, report_year) \
             if doc_type == "annual_report" else ""
-        files = [{"name": attachments.display_name(link.text, link.url), "url": link.url,
-                  "type": attachments.url_extension(link.url)}
-                 for link in links if attachments.url_extension(link.url)]
+        linked = [{"name": attachments.display_name(link.text, link.url), "url": link.url,
+                   "type": files.url_extension(link.url)}
+                  for link in links if files.url_extension(link.url)]
         etag, modified = _validators(response)
         return Document(url=canonical_url(response.url), source=source.name,
                         site=urlsplit(response.url).hostname or "", doc_type=doc_type,
-                        report_year=report_year, report_template=template, attachments=files,
+                        report_year=report_year, report_template=template, attachments=linked,
                         etag=etag, last_modified=modified, **_kept(response, doc_type),
                         **vars(extracted))
 
     def attachment(self, response, source: Source, kind: str):
         """Yield an attachment as a document with its linking page's title and metadata."""
         try:
-            text = clean_text(attachments.extract_text(response.body, kind))
-        except attachments.AttachmentError as exc:
+            text = clean_text(files.extract_text(response.body, kind))
+        except files.UnreadableFile as exc:
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/bad_attachment")
             self.logger.warning("unreadable attachment %s: %s", response.url, exc)
             return
@@ -237,8 +238,8 @@ KEEP_RAW_BYTES = 20 * 1024 * 1024
 
 
 def _kept(response, doc_type: str) -> dict:
-    """The fetched bytes of an annual report (crawler/reports parses its tables from them,
-    again offline when the parser improves); nothing for other documents."""
+    """The fetched bytes of an annual report (`reports/` parses its tables from them, again
+    offline when the parser improves); nothing for other documents."""
     if doc_type != "annual_report" or len(response.body) > KEEP_RAW_BYTES:
         return {}
     return {"raw": response.body,

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crawler.reports.model import (
+from reports.model import (
     ACTIVE_ROWS,
     APPLICANTS,
     APPLICATION_ROWS,
@@ -41,7 +41,7 @@ class ReportNumbers:
     failing: set[str] = field(default_factory=set)
 
     def expected(self) -> dict:
-        """What a parser must read: the data shape of crawler.reports.stats (values only)."""
+        """What a parser must read: the data shape of reports.stats (values only)."""
         apps = {}
         for row in APPLICATION_ROWS:
             values = dict(zip(APPLICANTS, self.applications[row.key], strict=True))
@@ -214,7 +214,7 @@ _ACTIVE_SECTIONS = {
 
 def active_grid(report: ReportNumbers, quirks: set[str]) -> Grid:
     """表二: a sub-header row per 第二十条 item, its column labels, its rows (four columns)."""
-    from crawler.reports.model import ACTIVE_COLUMN_LABELS
+    from reports.model import ACTIVE_COLUMN_LABELS
 
     rows = {r.key: r for r in ACTIVE_ROWS}
     grid: Grid = []

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crawler.reports.model import (
+from reading.tables import Cell, parse_value
+from reports.model import (
     ACTIVE_ROWS,
     APPLICANTS,
     APPLICATION_KEYS,
@@ -26,7 +27,6 @@ from crawler.reports.model import (
     Row,
     label_key,
 )
-from crawler.reports.tables import Cell, parse_value
 
 _ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.．、]")
 TOP_ROWS = ("new", "carried_over", "carried_forward", "granted", "partial")

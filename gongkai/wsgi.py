@@ -1,4 +1,4 @@
-"""WSGI entry for any WSGI server: `search_web.wsgi:app_from_env()` builds the app from the
+"""WSGI entry for any WSGI server: `gongkai.wsgi:app_from_env()` builds the app from the
 configuration file named by GONGKAI_CONFIG (optional) and the GONGKAI_* environment variables,
 exactly as `gongkai serve` does."""
 

@@ -14,14 +14,14 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from crawler import attachments
-from crawler.archive import Archive
-from crawler.encoding import decode_html
-from crawler.reports import tables as rows_from
-from crawler.reports.checks import check_history, check_report, copied_share, key_figure, sentences
-from crawler.reports.model import APPLICANTS, APPLICATION_ROWS, CASES, OUTCOMES
-from crawler.reports.parse import Tables, read_tables
-from crawler.reports.prose import prose_figures
+from archive import Archive
+from reading import files
+from reading import tables as rows_from
+from reading.encoding import decode_html
+from reports.checks import check_history, check_report, copied_share, key_figure, sentences
+from reports.model import APPLICANTS, APPLICATION_ROWS, CASES, OUTCOMES
+from reports.parse import Tables, read_tables
+from reports.prose import prose_figures
 
 PARSER_VERSION = 1  # bump when parsing changes: `gongkai stats` then reparses everything
 BOILERPLATE_AGENCIES = 3  # a sentence in the reports of this many agencies is template wording
@@ -42,17 +42,17 @@ def _rows(kind: str, body: bytes, content_type: str):
         return rows_from.docx_rows(body)
     if kind == "xlsx":
         return rows_from.xlsx_rows(body)
-    return rows_from.text_rows(attachments.extract_text(body, kind))
+    return rows_from.text_rows(files.extract_text(body, kind))
 
 
 def document_rows(doc: dict, raw: tuple[bytes, str] | None):
     """The rows of cells of a document: from its kept bytes, else its archived text."""
     if raw is not None:
         body, content_type = raw
-        kind = attachments.detect(body, doc["url"], content_type) or "html"
+        kind = files.detect(body, doc["url"], content_type) or "html"
         try:
             return _rows(kind, body, content_type)
-        except (attachments.AttachmentError, ValueError, KeyError, OSError):
+        except (files.UnreadableFile, ValueError, KeyError, OSError):
             pass  # an unreadable file: its text is all there is
     return rows_from.text_rows(doc["body"])
 

@@ -232,3 +232,10 @@ class Postgres:
 def connect(target: str | Path) -> SQLite | Postgres:
     """Open an archive target: a `postgresql://` URL or a SQLite file path."""
     return Postgres(str(target)) if is_postgres(target) else SQLite(target)
+
+
+def upsert(table: str, columns: tuple[str, ...], key: str) -> str:
+    """INSERT that replaces the row with the same key (both back ends)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+            f"({', '.join('?' for _ in columns)}) ON CONFLICT({key}) DO UPDATE SET {updates}")

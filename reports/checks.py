@@ -1,7 +1,7 @@
 """The checks evaluators run on a report's numbers (勾稽关系, DOMAIN.md §2.7), each with a rule id
 and a Chinese message. A check is `ok` True or False, or None when the report lacks what it needs.
 
-Checks of one report read its data (`crawler.reports.stats.report_data`); checks across years
+Checks of one report read its data (`reports.stats.report_data`); checks across years
 compare it with the same agency's report of the year before.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from crawler.reports.model import (
+from reports.model import (
     APPLICANT_LABELS,
     APPLICANTS,
     APPLICATION_ROWS,

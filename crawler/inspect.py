@@ -12,8 +12,9 @@ from scrapy.http import HtmlResponse
 from crawler import attachments
 from crawler.adapters import adapter_for
 from crawler.classify import classify
-from crawler.encoding import decode_html
 from crawler.extract import clean_text, extract
+from reading import files
+from reading.encoding import decode_html
 
 USER_AGENT = "GongkaiBot/0.1 (+https://example.org/gongkai) extract"
 MAX_BYTES = 50 * 1024 * 1024
@@ -43,11 +44,11 @@ def inspect_target(target: str, url: str = "") -> dict:
         except OSError as exc:
             raise InspectError(f"cannot read {target}: {exc.strerror}") from exc
         url = url or Path(target).resolve().as_uri()
-    kind = attachments.detect(body, url, content_type)
+    kind = files.detect(body, url, content_type)
     if kind:
         try:
-            text = clean_text(attachments.extract_text(body, kind))
-        except attachments.AttachmentError as exc:
+            text = clean_text(files.extract_text(body, kind))
+        except files.UnreadableFile as exc:
             raise InspectError(str(exc)) from exc
         title = attachments.title_for(text, url)
         doc_type, year = classify(title, text)

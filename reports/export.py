@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from crawler.reports.model import (
+from reports.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ROWS,
     APPLICANT_LABELS,

@@ -1,0 +1,192 @@
+"""The archive every stage reads and writes, on SQLite or PostgreSQL (db.py): the documents.
+
+One row per document keyed by canonical URL holds its current version; every insert, change or
+removal gives the row a new `seq` from a counter, so the indexer can ask "what changed since seq N".
+Each write is its own transaction: a crash loses at most the page in flight. Writers are
+serialized (one write transaction at a time), so sequence numbers become visible in order.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from . import db as backends
+from .db import upsert
+from .model import Document, doc_id_for
+from .reports import ReportTables
+from .runs import RunLog
+from .schema import migrate
+
+
+class Archive(RunLog, ReportTables):
+    """A connection to one archive: a SQLite file path or a `postgresql://` URL. Documents
+    here; the crawl and refresh runs (`runs.py`) and the report statistics (`reports.py`)
+    in their own modules."""
+
+    def __init__(self, target: str | Path):
+        self.target = target
+        self.db = backends.connect(target)
+        migrate(self.db)
+
+    @property
+    def location(self) -> str:
+        """Where the archive is, fit for logs and pages (no password)."""
+        return backends.redacted(self.target)
+
+    def size_bytes(self) -> int:
+        """Bytes the archive takes (its files, or its tables and indexes)."""
+        return self.db.size_bytes()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def identity(self) -> str:
+        """A random id the archive gets when it is created: what ties the processes that
+        write it together (a shared crawl's keys in Redis), however they name it."""
+        with self.db.write():
+            self.db.execute("INSERT INTO counters VALUES ('archive_id', ?) "
+                            "ON CONFLICT(name) DO NOTHING", (secrets.randbits(62),))
+            value = self.db.execute("SELECT value FROM counters WHERE name = 'archive_id'"
+                                    ).fetchone()[0]
+        return f"{value:016x}"
+
+    def _next_seq(self) -> int:
+        return self.db.execute("INSERT INTO counters VALUES ('seq', 1) ON CONFLICT(name) DO "
+                               "UPDATE SET value = counters.value + 1 RETURNING value"
+                               ).fetchone()[0]
+
+    def _duplicate_of(self, doc: Document) -> str | None:
+        """Return the URL of another live document with the same text, or (pages only: files
+        inherit their page's) the same 索引号, if any."""
+        row = self.db.execute(
+            "SELECT url FROM documents WHERE url != ? AND source = ? AND status = 'live' AND "
+            "(text_hash = ? OR (? = '' AND parent_url = '' AND index_number != '' AND "
+            "index_number = ?)) LIMIT 1",
+            (doc.url, doc.source, doc.text_hash(), doc.parent_url, doc.index_number)).fetchone()
+        return row[0] if row else None
+
+    def upsert(self, doc: Document) -> str:
+        """Store a fetched document; return 'new', 'updated', 'unchanged' or 'duplicate'.
+
+        A URL not seen before whose text or 索引号 a live document of the same source already
+        has is a duplicate (a mirror, another column listing it): it is not stored.
+        """
+        digest = doc.content_hash()
+        now = time.time()
+        with self.db.write():
+            row = self.db.execute("SELECT content_hash, status FROM documents WHERE url = ?",
+                                  (doc.url,)).fetchone()
+            if row is None and self._duplicate_of(doc):
+                outcome = "duplicate"
+            elif row and row["content_hash"] == digest and row["status"] == "live":
+                self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
+                                "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
+                outcome = "unchanged"
+            else:
+                values = asdict(doc)
+                del values["raw"], values["raw_type"]
+                values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
+                values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
+                              status="live", seq=self._next_seq(), text_hash=doc.text_hash())
+                self.db.execute(upsert("documents", tuple(values), "url"),
+                                tuple(values.values()))
+                outcome = "updated" if row else "new"
+            if doc.raw and outcome != "duplicate":
+                self._store_raw(doc.url, doc.raw, doc.raw_type)
+        return outcome
+
+    def _store_raw(self, url: str, body: bytes, content_type: str) -> None:
+        self.db.execute(upsert("raw_documents", ("url", "content_type", "body", "stored_at"),
+                                "url"), (url, content_type, zlib.compress(body, 6), time.time()))
+
+    def raw(self, url: str) -> tuple[bytes, str] | None:
+        """The fetched bytes kept for a document and their Content-Type, or None."""
+        row = self.db.execute("SELECT body, content_type FROM raw_documents WHERE url = ?",
+                              (url,)).fetchone()
+        return (zlib.decompress(row[0]), row[1]) if row else None
+
+    def mark_gone(self, url: str) -> bool:
+        """Mark a known live document as gone; return whether anything changed."""
+        with self.db.write():
+            if not self.db.execute("SELECT 1 FROM documents WHERE url = ? AND status = 'live'",
+                                   (url,)).fetchone():
+                return False
+            self.db.execute("UPDATE documents SET status = 'gone', seq = ? WHERE url = ?",
+                            (self._next_seq(), url))
+        return True
+
+    def touch(self, url: str) -> bool:
+        """Record that a known live document was confirmed unchanged (HTTP 304)."""
+        cur = self.db.execute("UPDATE documents SET fetched_at = ? WHERE url = ? AND "
+                              "status = 'live'", (time.time(), url))
+        return bool(cur.rowcount)
+
+    def lookup(self, urls: list[str]) -> dict[str, tuple[str, str, int]]:
+        """Return {url: (etag, last_modified, seq)} of the live documents among the URLs."""
+        found: dict[str, tuple[str, str, int]] = {}
+        unique = list(dict.fromkeys(urls))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = self.db.execute(
+                "SELECT url, etag, last_modified, seq FROM documents WHERE status = 'live' AND "
+                f"url IN ({', '.join('?' for _ in chunk)})", chunk)
+            found.update((url, (etag, modified, seq)) for url, etag, modified, seq in rows)
+        return found
+
+    def get(self, doc_id: str) -> dict | None:
+        """Return one document by its public id, or None."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _row_dict(row) if row else None
+
+    def changes_since(self, seq: int, columns: tuple[str, ...] = ()) -> Iterator[dict]:
+        """Yield every document row whose seq is above the given one, in seq order: all
+        columns, or only the named ones (faster; `seq` and `status` always come along)."""
+        if not columns:
+            for row in self.db.stream("SELECT * FROM documents WHERE seq > ? ORDER BY seq",
+                                      (seq,)):
+                yield _row_dict(row)
+            return
+        wanted = ", ".join(dict.fromkeys(("seq", "status", *columns)))
+        for row in self.db.stream(f"SELECT {wanted} FROM documents WHERE seq > ? ORDER BY seq",
+                                  (seq,)):
+            yield dict(row)
+
+    def count_since(self, seq: int) -> int:
+        """Count the document rows whose seq is above the given one."""
+        return self.db.execute("SELECT COUNT(*) FROM documents WHERE seq > ?", (seq,)).fetchone()[0]
+
+    def max_seq(self) -> int:
+        """Return the highest seq handed out so far (0 for an empty archive)."""
+        row = self.db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
+        return row[0] if row else 0
+
+    def count(self, status: str = "live") -> int:
+        """Count documents with a status."""
+        return self.db.execute("SELECT COUNT(*) FROM documents WHERE status = ?",
+                               (status,)).fetchone()[0]
+
+    def document_counts(self) -> list[dict]:
+        """Live documents by source and type: [{source, doc_type, documents}]."""
+        rows = self.db.execute("SELECT source, doc_type, COUNT(*) AS documents FROM documents "
+                               "WHERE status = 'live' GROUP BY source, doc_type "
+                               "ORDER BY source, doc_type")
+        return [dict(r) for r in rows]
+
+
+def _row_dict(row) -> dict:
+    data = dict(row)
+    data["attachments"] = json.loads(data["attachments"])
+    return data
