@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import logging
+import time
 import zlib
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -175,14 +176,27 @@ class BotWallMiddleware:
 class WallAwareDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler, asking Walls just before a request is sent and telling them
     what came back at once: the origin's next request leaves when this transfer ends, which
-    with a short delay is before the middlewares see this answer."""
+    with a short delay is before the middlewares see this answer.
+
+    It also starts the origin's delay when the answer (or the failure) is in: Scrapy counts
+    the delay from when a request was sent, so a slow answer would eat into the quiet time
+    the site gets before the next request."""
 
     async def download_request(self, request):
         walls = Walls.of(self.crawler)
         walls.refuse(request)
-        response = await super().download_request(request)
+        try:
+            response = await super().download_request(request)
+        finally:
+            self._answered(request)
         walls.observe(request, response)
         return response
+
+    def _answered(self, request) -> None:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        slot = downloader.slots.get(request.meta.get("download_slot")) if downloader else None
+        if slot is not None:
+            slot.lastseen = time.monotonic()  # the clock Scrapy's downloader uses
 
 
 _SEEN = "gongkai_wall"  # meta: the handler's verdict on the answer ("" for a real page)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import io
+import itertools
 import json
 import os
 import socket
@@ -53,9 +54,26 @@ def start_serve(settings: dict, cwd: Path | None = None, stdout=subprocess.DEVNU
     raise RuntimeError(f"gongkai serve did not answer /healthz within {timeout:.0f}s")
 
 
+CLOCK = 0.005  # seconds: how early a timer may fire, and what one reading of the clock misses
+
+
+def assert_polite(spans: list[tuple[float, float, str]], quiet: float) -> None:
+    """One request at a time on an origin, and at least `quiet` seconds from each answer to
+    the next request (spans as FixtureServer stamps them, so load cannot shrink a gap)."""
+    spans = sorted(spans)
+    for (_, end, path), (start, _, following) in itertools.pairwise(spans):
+        assert start >= end, f"{path} and {following} overlapped"
+        assert start - end >= quiet - CLOCK, f"only {start - end:.3f}s between {path} and " \
+                                             f"{following}"
+
+
 class FixtureServer:
     """A threaded HTTP server on 127.0.0.x serving routes; `requests` lists what was asked,
-    `spans` when each request was in flight (monotonic start, end, path).
+    `spans` when each request was in flight (monotonic start, end, path). The start is
+    stamped once the request has arrived, the end once the answer is ready and before any of
+    it is sent: so the gap between one request's end and the next one's start is never
+    shorter than the quiet time the client kept between having the answer and asking again,
+    however late a busy machine runs the server's threads (`assert_polite`).
 
     `latency`: seconds each answer takes; `headers`: sent with every answer (a session
     cookie, as real sites set one)."""
@@ -108,13 +126,14 @@ class FixtureServer:
             status = 200
             headers = {"Content-Type": ctype, "Last-Modified": self.last_modified(handler.path)}
         self.requests.append((handler.command, handler.path, status))
+        answered = time.monotonic()
         handler.send_response(status)
         for key, value in {**self.extra_headers, **headers}.items():
             handler.send_header(key, value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
-        self.spans.append((started, time.monotonic(), handler.path))
+        self.spans.append((started, answered, handler.path))
 
     def last_modified(self, path: str) -> str:
         return LATER if path in self.changed else LAST_MODIFIED

@@ -6,7 +6,6 @@ worker killed mid-crawl whose requests the others finish."""
 from __future__ import annotations
 
 import collections
-import itertools
 import os
 import signal
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 
 from archive import Archive
 from tests.services import postgres_schema, redis_url
-from tests.sites import FixtureServer, crawl_sources
+from tests.sites import FixtureServer, assert_polite, crawl_sources
 from tests.walled_sites import FAMILIES, SESSION, WALLED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +39,6 @@ def _sites(first_host: int, pages: int):
 
 def _documents(rows: dict) -> dict[str, str]:
     return {url: row["content_hash"] for url, row in rows.items()}
-
-
-def _assert_polite(spans: list[tuple[float, float, str]]) -> None:
-    """One request at a time on an origin, and at least the shortest delay between two."""
-    spans = sorted(spans)
-    for (_, end, path), (start, _, following) in itertools.pairwise(spans):
-        assert start >= end, f"{path} and {following} overlapped"
-        # the delay runs from when the worker had the answer to when the next request starts
-        assert start - end >= DELAY * (1 - JITTER) - 0.05, \
-            f"only {start - end:.3f}s between {path} and {following}"
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +77,7 @@ def test_three_workers_ask_every_page_once_and_robots_once_per_origin(shared):
 
 def test_three_workers_keep_one_request_at_a_time_and_the_delay_per_origin(shared):
     for spans in shared["spans"].values():
-        _assert_polite(spans)
+        assert_polite(spans, DELAY * (1 - JITTER))
 
 
 def test_a_second_shared_crawl_is_incremental(shared):
@@ -133,7 +122,7 @@ def test_workers_on_several_machines_join_one_crawl_and_survive_a_killed_one(tmp
                         for path in site.documents}
             assert stored == expected
             for server in servers.values():
-                _assert_polite(server.spans)
+                assert_polite(server.spans, DELAY * (1 - JITTER))
     finally:
         for server in servers.values():
             server.close()
