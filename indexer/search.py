@@ -26,7 +26,8 @@ __all__ = ["IndexReader", "SearchError", "SearchRequest", "SearchResult", "run_s
 SUGGEST_BELOW = 3
 RELATED_FROM = 10  # top hits whose titles give related searches
 RELATED_COUNT = 6
-FACET_LIMIT = 100  # values per facet, most frequent first
+FACET_LIMIT = 100  # values per facet
+NEWEST_FIRST = {"year"}  # facets people read in order (years); the others by count
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _run(searcher: Searcher, req: SearchRequest,
         if req.page == 1 and parsed.words else []
     return SearchResult(query=req.q, total=matches.total, page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1), hits=hits,
-                        facets={name: _facet(matches.facets.get(name, [])) for name in FACETS},
+                        facets={name: _facet(name, matches.facets.get(name, [])) for name in FACETS},
                         suggestion=suggestion, related=related)
 
 
@@ -199,9 +200,13 @@ def related_words(searcher: Searcher, titles: list[str], asked_terms: list[str])
     return [term for _, term in sorted(scored, key=lambda s: (-s[0], s[1]))[:RELATED_COUNT]]
 
 
-def _facet(values: list[tuple]) -> list[FacetValue]:
+def _facet(name: str, values: list[tuple]) -> list[FacetValue]:
+    """A facet's values: the most frequent first, years newest first."""
     found = [FacetValue(v, c) for v, c in values if v not in (None, "", b"")]
-    return sorted(found, key=lambda f: (-f.count, str(f.value)))[:FACET_LIMIT]
+    top = sorted(found, key=lambda f: (-f.count, str(f.value)))[:FACET_LIMIT]
+    if name in NEWEST_FIRST:
+        return sorted(top, key=lambda f: f.value, reverse=True)
+    return top
 
 
 def _phrase_spans(text: str, parsed: uq.ParsedQuery) -> list[tuple[int, int]]:
