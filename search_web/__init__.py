@@ -35,9 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["INDEX_ROOT"], app.config["ARCHIVE"])
     app.extensions["gongkai.querylog"] = querylog.QueryLog(log_target)
 
-    from search_web import api, errors, html, security
+    from search_web import api, errors, html, limits, security
 
     security.install(app)
+    limits.install(app)
     app.register_blueprint(html.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.add_url_rule("/healthz", "healthz", api.healthz)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -113,3 +115,62 @@ def test_serve_keeps_the_status_on_its_own_address_and_limits_searches(served):
     assert answers[0][2]["X-Content-Type-Options"] == "nosniff"
     assert answers[0][2]["X-RateLimit-Limit"] == "5"
     assert get(STATUS_PORT, "/api/status")[0] == 200  # the operator's view is not limited
+
+
+def raw(port: int, request: bytes) -> tuple[int, str, bytes]:
+    """Send bytes as they are; return the answer's status, Content-Type and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), headers.get("Content-Type", ""), body
+
+
+def get_line(target: str, headers: dict | None = None) -> bytes:
+    fields = {"Host": "127.0.0.1", "Connection": "close", **(headers or {})}
+    head = "".join(f"{key}: {value}\r\n" for key, value in fields.items())
+    return f"GET {target} HTTP/1.1\r\n{head}\r\n".encode("latin-1")
+
+
+PASTED = quote(("信息公开" * 125)[:490])  # a pasted paragraph: 490 characters, 4,410 bytes
+
+
+@pytest.mark.parametrize("settings", [{"GONGKAI_WEB_WORKERS": "1"}])
+def test_long_addresses_and_headers_are_answered_in_the_apps_shape(served):
+    _, port = served
+    # a long query the server used to refuse (request line > 4,094 bytes) reaches the app
+    status, ctype, body = raw(port, get_line(f"/api/search?q={PASTED}"))
+    assert status == 200 and ctype.startswith("application/json"), body[:200]
+    status, ctype, body = raw(port, get_line(f"/api/search?q={PASTED}{PASTED[:270]}"))
+    assert (status, ctype) == (400, "application/json")  # q is longer than 500 characters
+    assert "500" in json.loads(body)["error"]
+    padding = "&x=" + "a" * 8000  # past the app's 8,000 bytes, within the server's 8,190
+    for path in ("/api/search?q=1", "/search?q=1"):
+        status, ctype, body = raw(port, get_line(path + padding[:8000 - len(path) + 10]))
+        assert status == 414, path
+        if path.startswith("/api"):
+            assert ctype == "application/json" and json.loads(body)["status"] == 414
+        else:  # the site's own error page
+            assert ctype.startswith("text/html") and b'class="top"' in body
+    big = {"X-Big": "v" * 9000}
+    many = {f"X-Field-{n}": "v" for n in range(150)}
+    for headers in (big, many):
+        status, ctype, body = raw(port, get_line("/api/search?q=1", headers))
+        assert (status, ctype) == (431, "application/json")
+        assert json.loads(body) == {"ok": False, "status": 431,
+                                    "error": json.loads(body)["error"]}
+    # what gunicorn refuses itself, before the app: still the JSON error shape, never HTML
+    for request, expected in [
+            (get_line("/api/search?q=" + "a" * 9000), 414),
+            (get_line("/api/search?q=1", {"X-Big": "v" * 20000}), 431),
+            (get_line("/api/search?q=1", {f"X-F-{n}": "v" for n in range(250)}), 431),
+            (b"NOT HTTP AT ALL\r\n\r\n", 400)]:
+        status, ctype, body = raw(port, request)
+        assert (status, ctype) == (expected, "application/json"), body[:200]
+        data = json.loads(body)
+        assert data["ok"] is False and data["status"] == expected and data["error"]
+    assert get(port, "/healthz")[0] == 200  # the worker is none the worse for it
