@@ -68,7 +68,7 @@ def chart(reports: list[dict], width: int = 640, height: int = 240) -> dict:
     by_year = {r["report_year"]: r for r in reports}
     values = {name: [key_figure(by_year[y], name) for y in years] for name, _, _ in SERIES}
     top = max([v for vs in values.values() for v in vs if v is not None] + [1])
-    left, bottom, right, top_margin = 40, height - 30, width - 10, 10
+    left, bottom, right, top_margin = 44, height - 34, width - 24, 14  # room for the labels
     step = (right - left) / max(1, len(years) - 1)
 
     def point(i: int, value: float) -> tuple[float, float]:

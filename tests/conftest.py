@@ -8,8 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from archive import Archive, Document
+from gongkai.cli import cli
 from gongkai.samplesite.corpus import AGENCIES, generate
 from gongkai.samplesite.render import write_site
 from gongkai.samplesite.serve import serve_directory
@@ -118,6 +120,40 @@ def site_server(sample_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory, sample_site):
+    """The small sample site crawled over HTTP, indexed and its report statistics made:
+    (config path, {path: SampleDoc}, a test client of the app, `gongkai stats` output)."""
+    root, pages = sample_site
+    server = serve_directory(root)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    data = tmp_path_factory.mktemp("stats")
+    config = data / "gongkai.toml"
+    config.write_text(f'data_dir = "data"\n[crawl]\ndelay = 0\n[[sources]]\nname = "sample"\n'
+                      f'start_urls = ["{base}/"]\n', encoding="utf-8")
+    try:
+        for command in (["crawl"], ["index"]):
+            result = CliRunner().invoke(cli, ["--config", str(config), *command])
+            assert result.exit_code == 0, result.output
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = CliRunner().invoke(cli, ["--config", str(config), "stats"])  # the site is gone now
+    assert out.exit_code == 0, out.output
+    client = create_app({"INDEX_ROOT": str(data / "data" / "index")}).test_client()
+    return config, pages, client, out.output
+
+
+def screenshot_dir() -> Path:
+    """Where the browser tests keep their screenshots: test-output/screenshots/ at the top of
+    the checkout, or under $GONGKAI_TEST_OUTPUT."""
+    root = os.environ.get("GONGKAI_TEST_OUTPUT") or Path(__file__).resolve().parent.parent \
+        / "test-output"
+    out = Path(root) / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,13 +1,11 @@
 """The search UI in headless Chromium (Debian's /usr/bin/chromium) driven by Playwright."""
 
-import os
-from pathlib import Path
 
 import pytest
 
 from indexer.analysis import normalize
 from search_web import create_app
-from tests.conftest import serve_app
+from tests.conftest import screenshot_dir, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +47,6 @@ def test_search_facet_and_document(server_url, page):
 
 
 WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
-SHOTS = os.environ.get("GONGKAI_SCREENSHOTS")  # a directory to keep the screenshots in
 
 
 def layout(page) -> dict:
@@ -89,10 +86,10 @@ def layout(page) -> dict:
               "order": ["header", "filters", "hit", "footer"], "header_one_line": True,
               "first_hit_on_screen": True, "facets_beside_hits": False, "overflows": False}),
 ], ids=["1280", "390"])
-def test_results_layout_on_desktops_and_phones(server_url, page, viewport, expected, tmp_path):
+def test_results_layout_on_desktops_and_phones(server_url, page, viewport, expected):
     page.set_viewport_size(viewport)
     page.goto(server_url + "/search?q=%E5%85%AC%E5%BC%80")  # 公开
-    page.screenshot(path=str(Path(SHOTS or tmp_path) / f"results-{viewport['width']}.png"),
+    page.screenshot(path=str(screenshot_dir() / f"layout-{viewport['width']}.png"),
                     full_page=True)
     assert layout(page) == expected
     if viewport is NARROW:  # the filters open under their summary line, above the hits

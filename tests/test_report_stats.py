@@ -14,32 +14,7 @@ from click.testing import CliRunner
 from gongkai.cli import cli
 from gongkai.samplesite.corpus import AGENCIES, COPIER, failing_checks
 from gongkai.samplesite.report_tables import ReportNumbers
-from search_web import create_app
 from tests.test_reports import _values
-
-
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory, sample_site):
-    from gongkai.samplesite.serve import serve_directory
-
-    root, pages = sample_site
-    server = serve_directory(root)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    data = tmp_path_factory.mktemp("stats")
-    config = data / "gongkai.toml"
-    config.write_text(f'data_dir = "data"\n[crawl]\ndelay = 0\n[[sources]]\nname = "sample"\n'
-                      f'start_urls = ["{base}/"]\n', encoding="utf-8")
-    try:
-        for command in (["crawl"], ["index"]):
-            result = CliRunner().invoke(cli, ["--config", str(config), *command])
-            assert result.exit_code == 0, result.output
-    finally:
-        server.shutdown()
-        server.server_close()
-    out = CliRunner().invoke(cli, ["--config", str(config), "stats"])  # the site is gone now
-    assert out.exit_code == 0, out.output
-    client = create_app({"INDEX_ROOT": str(data / "data" / "index")}).test_client()
-    return config, pages, client, out.output
 
 
 def reports_by_key(client) -> dict[tuple[str, int], dict]:
