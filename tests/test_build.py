@@ -3,7 +3,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -153,9 +152,15 @@ def test_an_index_of_the_other_engine_is_named_and_rebuilt_by_full(archive_path,
 
 
 KILL_SCRIPT = """
-import sys
-from indexer.build import build_index
-build_index(sys.argv[1], sys.argv[2], full=True, engine=sys.argv[3])
+import sys, time
+from indexer import build
+
+def written(done, expected):  # mid-rebuild, some documents written: say so, and stay there
+    print("writing", flush=True)
+    time.sleep(60)
+
+build.PROGRESS_EVERY = 100
+build.build_index(sys.argv[1], sys.argv[2], full=True, engine=sys.argv[3], progress=written)
 """
 
 
@@ -167,12 +172,12 @@ def test_a_killed_full_rebuild_leaves_the_live_index_intact(tmp_path, engine):
     build_index(archive, root, engine=engine)
     live = store.current_generation(root)
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(archive), str(root), engine],
-                            env=dict(os.environ, PYTHONPATH=os.getcwd()))
-    deadline = time.monotonic() + 60
-    while len(list(root.glob("gen-*"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)  # wait until the rebuild has started its new generation
+                            env=dict(os.environ, PYTHONPATH=os.getcwd()), stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "writing"  # killed mid-rebuild, whatever the load
+    assert len(list(root.glob("gen-*"))) == 2
     proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL, "the rebuild ended before it could be killed"
+    assert proc.wait() == -signal.SIGKILL
     assert store.current_generation(root) == live
     assert IndexReader(root, engine).doc_count() == 400
     report = build_index(archive, root, full=True, engine=engine)  # the lock died with it
