@@ -1,12 +1,14 @@
 """Hostile requests against `gongkai serve` over HTTP: every page and endpoint with malformed,
 huge, negative, out-of-range, wrongly encoded and injected parameters, unknown paths and
-methods. The product's promise: a clear 4xx, never a 5xx, never a dropped connection.
+methods. The product's promise: a clear 4xx, never a 5xx, never a dropped connection, and
+under /api always JSON in the error shape (never a page the WSGI server wrote itself).
 
     .venv/bin/python bench/fuzz.py --calls 10000 [--engine tantivy] [--docs 2000]
 
 Builds the bench corpus (bench/index_bench.py) with its annual reports' statistics into a
 fresh data directory, serves it (no rate limit), sends `--calls` requests from `--clients`
-threads and reports the answers by status, the latency, and every 5xx or dropped connection.
+threads and reports the answers by status, the latency, every 5xx or dropped connection and
+every /api answer that is not JSON.
 """
 
 from __future__ import annotations
@@ -91,13 +93,14 @@ def worker(port: int, lines: list[tuple[str, str]], out: list) -> None:
             response = conn.getresponse()
             response.read()
             status = response.status
+            ctype = response.getheader("Content-Type", "")
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         except (OSError, http.client.HTTPException):
-            status = 0  # a dropped connection
+            status, ctype = 0, ""  # a dropped connection
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        out.append((status, (time.perf_counter() - started) * 1000, method, target))
+        out.append((status, (time.perf_counter() - started) * 1000, method, target, ctype))
 
 
 def main() -> None:
@@ -128,14 +131,20 @@ def main() -> None:
         seconds = time.monotonic() - started
     statuses = Counter(status for status, *_ in results)
     bad = [r for r in results if r[0] >= 500 or r[0] == 0]
+    # every answer under /api is JSON in the error shape, whoever refused the request
+    not_json = [r for r in results if r[0] and r[3].startswith("/api/") and r[2] != "HEAD"
+                and not r[4].startswith("application/json")]
     q = statistics.quantiles([ms for _, ms, *_ in results], n=100)
     print(f"{len(results)} requests ({args.engine}, {args.docs} documents, {args.clients} "
           f"clients) in {seconds:.0f}s; p50 {q[49]:.1f} / p95 {q[94]:.1f} / p99 {q[98]:.1f} ms")
     print("answers: " + ", ".join(f"{s or 'dropped'} × {n}" for s, n in sorted(statuses.items())))
     print(f"5xx or dropped: {len(bad)}")
-    for status, _, method, target in bad[:20]:
+    for status, _, method, target, _ in bad[:20]:
         print(f"  {status} {method} {target[:200]}")
-    sys.exit(1 if bad else 0)
+    print(f"/api answers that are not JSON: {len(not_json)}")
+    for status, _, method, target, ctype in not_json[:20]:
+        print(f"  {status} {ctype} {method} {target[:200]}")
+    sys.exit(1 if bad or not_json else 0)
 
 
 if __name__ == "__main__":
