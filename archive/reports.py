@@ -41,7 +41,7 @@ class ReportTables:
     def replace_report_stats(self, reports: list[dict]) -> None:
         """Replace every report's statistics in one transaction."""
         columns = ("doc_id", "url", "title", "publisher", "report_year", "template", "source",
-                   "data", "failed", "new", "granted_rate", "review_corrected",
+                   "data", "failed", "missing_rows", "new", "granted_rate", "review_corrected",
                    "litigation_corrected")
         with self.db.write():
             self.db.execute("DELETE FROM report_stats")
@@ -88,7 +88,7 @@ class ReportTables:
         for publisher, year in reports:
             row = self.db.execute(
                 "SELECT doc_id, new, granted_rate, review_corrected, litigation_corrected, "
-                "failed FROM report_stats WHERE publisher = ? AND report_year = ?",
+                "failed, missing_rows FROM report_stats WHERE publisher = ? AND report_year = ?",
                 (publisher, year)).fetchone()
             if row:
                 found[(publisher, year)] = dict(row)

@@ -105,6 +105,7 @@ ADDED_COLUMNS = (
     ("documents", "report_template", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "site_name", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "section", "TEXT NOT NULL DEFAULT ''"),
+    ("report_stats", "missing_rows", "INTEGER NOT NULL DEFAULT 0"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",

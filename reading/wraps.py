@@ -15,7 +15,8 @@ _JOINS = (  # (end of a line, start of the next): the break between them was a w
 )
 _LATIN = (re.compile(r"[A-Za-z,]$"), re.compile(r"^[A-Za-z]"))
 # a line ending in two or more table values: numbers, or the dashes and 无 tables write for 0
-_TABLE_ROW = re.compile(r"(?:(?:^|\s+)(?:[-+—]?[\d,.]*\d[\d,.]*%?|[—–―/\\无-]+)){2,}\s*$")
+_TABLE_ROW = re.compile(r"(?:(?:^|\s+)(?:[-+—]?[\d,.]*\d[\d,.]*(?:%|万元|元|件|个|项)?|"
+                        r"[—–―/\\无-]+)){2,}\s*$")  # numbers, with a unit as some print them
 SHORT_LINE = 0.7  # of the usual full line: a line this short ended its paragraph
 
 

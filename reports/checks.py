@@ -47,14 +47,17 @@ def _fmt(n) -> str:
 
 def check_report(data: dict) -> list[Check]:
     """The checks of one report's own numbers."""
+    if data.get("unreadable"):
+        return [Check("tables.found", False, data["unreadable"])]
     if data["source"] != "table":
         reason = "按年度报告格式的统计表才能核对" if data["source"] == "text" else "未读到统计数据"
         return [Check("tables.found", None if data["source"] == "text" else False,
                       f"本报告未使用统一表格（{reason}）")]
-    checks = [_found(data)]
-    if data.get("notes"):
+    checks = [_found(data), _complete(data)]
+    unreadable = [f"{label}（{'、'.join(cells)}）" for label, cells in _unreadable(data)]
+    if data.get("notes") or unreadable:
         checks.append(Check("tables.readable", False, "以下行的数字无法逐列读出：" +
-                            "；".join(data["notes"])))
+                            "；".join([*data.get("notes", []), *unreadable])))
     checks += [_balance(data), _columns(data), _results(data)]
     checks += [_case_sum(data, case) for case in CASES]
     checks.append(_non_negative(data))
@@ -63,13 +66,41 @@ def check_report(data: dict) -> list[Check]:
 
 def _found(data: dict) -> Check:
     missing = [name for name, present in (
-        ("表三（收到和处理政府信息公开申请）", any(_value(r, "total") is not None
+        ("表三（收到和处理政府信息公开申请）", any(_value(r, c) is not None for c in APPLICANTS
                                   for r in data["applications"].values())),
-        ("表四（行政复议、行政诉讼）", any(_value(data[c], "total") is not None for c in CASES)))
+        ("表四（行政复议、行政诉讼）", any(_value(data[c], o) is not None for c in CASES
+                                for o in OUTCOMES)))
         if not present]
     if missing:
         return Check("tables.found", False, "未找到" + "、".join(missing))
     return Check("tables.found", True, "找到表三、表四")
+
+
+def _unreadable(data: dict) -> list[tuple[str, list[str]]]:
+    """Rows with cells read but not as numbers (a spreadsheet error, a formula without its
+    result), and those cells' columns; rows wholly unreadable are in the notes already."""
+    found = []
+    for label, row in _rows(data):
+        cells = [APPLICANT_LABELS[c] for c in APPLICANTS
+                 if row.get("kinds", {}).get(c) == "unreadable"]
+        if cells and len(cells) < len(APPLICANTS):
+            found.append((label, cells))
+    return found
+
+
+def _complete(data: dict) -> Check:
+    """Every row the template has, found: a row not read is said, never taken as clean."""
+    missing = data.get("missing") or []
+    if missing:
+        return Check("tables.incomplete", False,
+                     f"表格不完整，以下 {len(missing)} 行未读到：" + "；".join(missing))
+    return Check("tables.incomplete", True, "模板各行均已读到")
+
+
+def _unfilled(row: dict | None, column: str) -> bool:
+    """A cell left blank where its parts are filled in (a 总计 not filled in)."""
+    return (row or {}).get(column) is None and \
+        (row or {}).get("kinds", {}).get(column) == "blank"
 
 
 def _balance(data: dict) -> Check:
@@ -77,6 +108,11 @@ def _balance(data: dict) -> Check:
     a, b, c, d = (_value(apps.get(k), "total") for k in
                   ("new", "carried_over", "total_processed", "carried_forward"))
     if None in (a, b, c, d):
+        unfilled = [_LABELS[k] for k in ("new", "carried_over", "total_processed",
+                                         "carried_forward") if _unfilled(apps.get(k), "total")]
+        if unfilled:
+            return Check("applications.balance", None,
+                         f"总计未填（{'、'.join(unfilled)}），无法核对")
         return Check("applications.balance", None, "新收、上年结转、办理结果总计或结转下年度缺失，无法核对")
     if a + b == c + d:
         return Check("applications.balance", True,
@@ -95,24 +131,32 @@ def _rows(data: dict):
 
 
 def _columns(data: dict) -> Check:
-    wrong, checked = [], 0
+    wrong, unfilled, checked = [], [], 0
     for label, row in _rows(data):
         parts = [_value(row, c) for c in APPLICANTS]
+        if _unfilled(row, "total") and None not in parts[:-1]:
+            unfilled.append(label)
+            continue
         if None in parts:
             continue
         checked += 1
         if sum(parts[:-1]) != parts[-1]:
             wrong.append(f"{label}（各类申请人合计 {_fmt(sum(parts[:-1]))}，总计列为 {_fmt(parts[-1])}）")
-    if not checked:
-        return Check("applications.columns", None, "表三没有可核对的行")
+    blank = f"总计未填，无法核对：{'、'.join(unfilled)}" if unfilled else ""
     if wrong:
-        return Check("applications.columns", False, "以下行各类申请人之和不等于总计：" + "；".join(wrong))
-    return Check("applications.columns", True, f"表三 {checked} 行各类申请人之和均等于总计")
+        return Check("applications.columns", False, "以下行各类申请人之和不等于总计：" +
+                     "；".join(wrong) + (f"。{blank}" if blank else ""))
+    if not checked:
+        return Check("applications.columns", None, blank or "表三没有可核对的行")
+    return Check("applications.columns", True, f"表三 {checked} 行各类申请人之和均等于总计" +
+                 (f"；{blank}" if blank else ""))
 
 
 def _results(data: dict) -> Check:
     apps = data["applications"]
     wrong, checked = [], 0
+    unfilled = any(_unfilled(apps.get(k), "total") for k in (*RESULT_KEYS, "total_processed"))
+    blank = "；总计列未填，未核对" if unfilled else ""
     for column in APPLICANTS:
         parts = [_value(apps.get(k), column) for k in RESULT_KEYS]
         total = _value(apps.get("total_processed"), column)
@@ -123,11 +167,12 @@ def _results(data: dict) -> Check:
             wrong.append(f"{APPLICANT_LABELS[column]}列（（一）至（六）合计 {_fmt(sum(parts))}，"
                          f"（七）总计为 {_fmt(total)}）")
     if not checked:
-        return Check("applications.results", None, "办理结果各项缺失，无法核对")
+        return Check("applications.results", None, "总计未填，无法核对" if unfilled
+                     else "办理结果各项缺失，无法核对")
     if wrong:
         return Check("applications.results", False, "办理结果（一）至（六）之和不等于（七）总计：" +
-                     "；".join(wrong))
-    return Check("applications.results", True, "办理结果（一）至（六）之和等于（七）总计")
+                     "；".join(wrong) + blank)
+    return Check("applications.results", True, "办理结果（一）至（六）之和等于（七）总计" + blank)
 
 
 def _case_sum(data: dict, case: str) -> Check:
@@ -136,6 +181,8 @@ def _case_sum(data: dict, case: str) -> Check:
     total = _value(row, "total")
     rule = f"{case}.sum"
     if None in parts or total is None:
+        if _unfilled(row, "total") and None not in parts:
+            return Check(rule, None, f"{CASE_LABELS[case]}：总计未填，无法核对")
         return Check(rule, None, f"{CASE_LABELS[case]}数据缺失，无法核对")
     if sum(parts) == total:
         return Check(rule, True, f"{CASE_LABELS[case]}：维持、纠正、其他、尚未审结之和等于总计（{_fmt(total)}）")

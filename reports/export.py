@@ -41,6 +41,7 @@ def _columns() -> list[tuple[str, object]]:
         for column in dict.fromkeys(c for cs in row.columns.values() for c in cs):
             columns.append((f"{row.label}-{ACTIVE_COLUMN_LABELS[column]}",
                             ("active", row.key, column)))
+    columns.append(("未读到的行", "missing"))
     columns.append(("未通过的检查", "failed_checks"))
     return columns
 
@@ -51,6 +52,8 @@ COLUMNS = _columns()
 def _cell(report: dict, how) -> object:
     if how == "failed_checks":
         return "；".join(c["message"] for c in report["checks"] if c["ok"] is False)
+    if how == "missing":
+        return "；".join(report.get("missing") or [])
     if isinstance(how, str):
         return report.get(how)
     if how[0] == "applications":
@@ -91,7 +94,8 @@ def summary_lines(reports: list[dict]) -> list[str]:
                      f"新收 {_show(r['new'])}, 予以公开率 {rate(r['granted_rate'])}, "
                      f"复议纠正 {_show(r['review_corrected'])}, "
                      f"诉讼纠正 {_show(r['litigation_corrected'])}"
-                     + (f"; 未通过: {', '.join(failed)}" if failed else ""))
+                     + (f"; 未通过: {', '.join(failed)}" if failed else "")
+                     + (f"; 表格不完整: {len(r['missing'])} 行未读到" if r.get("missing") else ""))
     return lines
 
 

@@ -28,6 +28,7 @@ from reports.model import (
     label_key,
 )
 
+_LABEL_CHARS = 15  # a 表二 label is short: 行政事业性收费, 其他对外管理服务事项
 _ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.．、]")
 TOP_ROWS = ("new", "carried_over", "carried_forward", "granted", "partial")
 GROUPS = ("denied", "unable", "not_processed", "other")
@@ -60,12 +61,23 @@ class Tables:
     cases: dict[str, dict[str, Value]] = field(default_factory=dict)
     active: dict[str, dict[str, Value]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rows found but not readable
+    missing: list[str] = field(default_factory=list)  # template rows the report does not give
 
     def found(self) -> int:
         """How many values were read from cells (a measure of how complete the tables are)."""
         groups = [*self.applications.values(), *self.cases.values(), *self.active.values(),
                   *(item for items in self.items.values() for item in items.values())]
-        return sum(1 for g in groups for v in g.values() if v.kind in ("number", "blank", "dash"))
+        return sum(1 for g in groups for v in g.values()
+                   if v.kind in ("number", "noted", "blank", "dash"))
+
+
+def _unfilled_total(row: dict[str, Value]) -> dict[str, Value]:
+    """A blank 总计 beside parts that are filled in was not filled in, not 0: it stays blank
+    with no value, and the sum checks say so."""
+    total = row["total"]
+    if total.kind == "blank" and any(v.value for k, v in row.items() if k != "total"):
+        row["total"] = Value(None, "blank")
+    return row
 
 
 def detect_template(rows: list[list[Cell]], fallback: str) -> str:
@@ -80,15 +92,19 @@ def detect_template(rows: list[list[Cell]], fallback: str) -> str:
 
 def _split(row: list[Cell]) -> tuple[str, list[str]]:
     """(label, trailing value cells) of a row: a cell is a value if it reads as one and is the
-    cell's own place, not a label carried down from above."""
-    values: list[str] = []
+    cell's own place, not a label carried down from above. A number with a unit among the
+    words of a text line counts only beside plain numbers, or after a label as short as a
+    table's (a sentence ending in `21件` is prose)."""
+    cells: list[Cell] = []
     for cell in reversed(row):
         if cell.carried or parse_value(cell.text) is None:
             break
-        values.append(cell.text)
-    values.reverse()
-    label = " ".join(c.text for c in row[: len(row) - len(values)])
-    return label, values
+        cells.append(cell)
+    label = " ".join(c.text for c in row[: len(row) - len(cells)])
+    if any(c.loose for c in cells) and all(parse_value(c.text, False) is None for c in cells) \
+            and (len(label_key(label)) > _LABEL_CHARS or any(m in label for m in "。，；：！？")):
+        return " ".join(c.text for c in row), []  # a sentence of text: `受理申请 21件`
+    return label, [c.text for c in reversed(cells)]
 
 
 class _Reader:
@@ -152,14 +168,15 @@ class _Reader:
             target[slot] = {c: Value(None, "unreadable") for c in APPLICANTS}
             self.tables.notes.append(f"{label.strip()}：只读到 {len(values)} 个数，应为 7 个")
             return
-        target[slot] = {c: Value.read(v) for c, v in zip(APPLICANTS, values[-7:], strict=True)}
+        target[slot] = _unfilled_total(
+            {c: Value.read(v) for c, v in zip(APPLICANTS, values[-7:], strict=True)})
 
     def _cases(self, values: list[str]) -> None:
         if self.tables.cases:
             return
         for n, case in enumerate(CASES):
-            self.tables.cases[case] = {o: Value.read(v) for o, v in
-                                       zip(OUTCOMES, values[5 * n:5 * n + 5], strict=True)}
+            self.tables.cases[case] = _unfilled_total(
+                {o: Value.read(v) for o, v in zip(OUTCOMES, values[5 * n:5 * n + 5], strict=True)})
 
     def _active(self, row, key: str, values: list[str]) -> None:
         columns = row.columns.get(self.tables.template) or row.columns.get("2021", ())
@@ -185,10 +202,13 @@ def read_tables(rows: list[list[Cell]], template: str) -> Tables:
 
 
 def _complete(tables: Tables) -> None:
-    """Give group rows given only as items the sums of their items; mark rows not found."""
+    """Give group rows given only as items the sums of their items; mark rows not found, and
+    name every row the template expects that the report does not give (`missing`)."""
+    tables.missing = missing_rows(tables)
     for key in APPLICATION_KEYS:
         items = tables.items.get(key)
-        if key not in tables.applications and items:
+        complete = items and len(items) >= len(_ROWS[key].items_for(tables.template))
+        if key not in tables.applications and complete:  # else no sum to tell: absent
             tables.applications[key] = {c: _sum([item[c] for item in items.values()])
                                         for c in APPLICANTS}
         tables.applications.setdefault(key, {c: ABSENT for c in APPLICANTS})
@@ -196,7 +216,28 @@ def _complete(tables: Tables) -> None:
         tables.cases.setdefault(case, {o: ABSENT for o in OUTCOMES})
 
 
+def missing_rows(tables: Tables) -> list[str]:
+    """The rows of the report's template that its tables do not give, as the template names
+    them, in table order. A group row may be given whole (`（六）其他处理` as one row) or by its
+    items; given by items, every item must be there."""
+    missing = []
+    for row in APPLICATION_ROWS:
+        items = row.items_for(tables.template)
+        given = tables.items.get(row.key, {})
+        if items and given:
+            missing += [f"表三 {row.label} {i.number}.{i.label}" for i in items
+                        if i.number not in given]
+        elif row.key not in tables.applications:
+            missing.append(f"表三 {row.label}")
+    if not tables.cases:
+        missing.append("表四 行政复议、行政诉讼")
+    missing += [f"表二 {r.label}" for r in ACTIVE_ROWS
+                if r.columns.get(tables.template) and r.key not in tables.active]
+    return missing
+
+
 def _sum(values: list[Value]) -> Value:
-    if any(v.value is None for v in values):
-        return Value(None, "unreadable")
+    missing = {v.kind for v in values if v.value is None}
+    if missing:  # a sum of totals left blank is blank; of cells not read, not readable
+        return Value(None, "blank" if missing == {"blank"} else "unreadable")
     return Value(sum(v.value for v in values), "sum")

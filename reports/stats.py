@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from archive import Archive
-from reading import files
+from reading import files, pdf_tables
 from reading import tables as rows_from
 from reading.encoding import decode_html
 from reports.checks import check_history, check_report, copied_share, key_figure, sentences
@@ -23,7 +24,7 @@ from reports.model import APPLICANTS, APPLICATION_ROWS, CASES, OUTCOMES
 from reports.parse import Tables, read_tables
 from reports.prose import prose_figures
 
-PARSER_VERSION = 1  # bump when parsing changes: `gongkai stats` then reparses everything
+PARSER_VERSION = 2  # bump when parsing changes: `gongkai stats` then reparses everything
 BOILERPLATE_AGENCIES = 3  # a sentence in the reports of this many agencies is template wording
 
 
@@ -35,26 +36,42 @@ class StatsReport:
     seconds: float
 
 
-def _rows(kind: str, body: bytes, content_type: str):
+SCANNED = "扫描件：PDF 没有文字层，表格无法读取（待文字识别）"
+
+
+class ScannedFile(Exception):
+    """A file that is only images: nothing to read until it is OCR'd."""
+
+
+def _readings(kind: str, body: bytes, content_type: str) -> Iterator[list]:
+    """The ways to read a file's rows of cells, the most faithful first (made when asked)."""
     if kind == "html":
-        return rows_from.html_rows(decode_html(body, content_type))
-    if kind == "docx":
-        return rows_from.docx_rows(body)
-    if kind == "xlsx":
-        return rows_from.xlsx_rows(body)
-    return rows_from.text_rows(files.extract_text(body, kind))
+        yield rows_from.html_rows(decode_html(body, content_type))
+    elif kind == "docx":
+        yield rows_from.docx_rows(body)
+    elif kind == "xlsx":
+        yield rows_from.xlsx_rows(body)
+    elif kind == "pdf":  # tables by their ruling lines; text lines for a PDF that draws none
+        if not pdf_tables.has_text(body):
+            raise ScannedFile(SCANNED)
+        yield pdf_tables.pdf_rows(body)
+        yield rows_from.text_rows(files.extract_text(body, kind))
+    else:
+        yield rows_from.text_rows(files.extract_text(body, kind))
 
 
-def document_rows(doc: dict, raw: tuple[bytes, str] | None):
-    """The rows of cells of a document: from its kept bytes, else its archived text."""
+def document_readings(doc: dict, raw: tuple[bytes, str] | None) -> Iterator[list]:
+    """The rows of cells of a document, each way it can be read, made when asked for: from
+    its kept bytes, else its archived text. Raises ScannedFile for a scan."""
     if raw is not None:
         body, content_type = raw
         kind = files.detect(body, doc["url"], content_type) or "html"
         try:
-            return _rows(kind, body, content_type)
+            yield from _readings(kind, body, content_type)
+            return
         except (files.UnreadableFile, ValueError, KeyError, OSError):
             pass  # an unreadable file: its text is all there is
-    return rows_from.text_rows(doc["body"])
+    yield rows_from.text_rows(doc["body"])
 
 
 def _cells(row: dict[str, object]) -> dict:
@@ -80,7 +97,8 @@ def report_data(doc: dict, found: Tables | None, figures: dict[str, int]) -> dic
         applications[row.key] = data
     data = {"template": template, "source": source, "applications": applications,
             "active": {k: _cells(v) for k, v in (found.active.items() if found else ())},
-            "figures": figures, "notes": found.notes if found and source == "table" else []}
+            "figures": figures, "notes": found.notes if found and source == "table" else [],
+            "missing": found.missing if found and source == "table" else []}
     for case in CASES:
         data[case] = _cells(found.cases[case]) if found and source == "table" \
             else {o: None for o in OUTCOMES}
@@ -95,9 +113,19 @@ def report_data(doc: dict, found: Tables | None, figures: dict[str, int]) -> dic
 
 
 def parse_document(doc: dict, raw: tuple[bytes, str] | None) -> dict:
-    """Parse one annual-report document into its report data."""
+    """Parse one annual-report document into its report data: the reading whose tables give
+    the most, or the figures its sentences state."""
     template = doc.get("report_template") or "prose"
-    found = read_tables(document_rows(doc, raw), template)
+    found = None
+    try:
+        for rows in document_readings(doc, raw):
+            tables = read_tables(rows, template)
+            if found is None or tables.found() > found.found():
+                found = tables
+            if found.found() and not found.missing:
+                break  # complete: no need to read it another way
+    except ScannedFile as scanned:
+        return {**report_data(doc, None, {}), "unreadable": str(scanned)}
     figures = {} if found.found() else prose_figures(doc["body"])
     return report_data(doc, found if found.found() else None, figures)
 
@@ -169,7 +197,8 @@ def _checked(chosen: dict, docs: dict) -> list[dict]:
                     "source": data["source"],
                     "data": json.dumps({**data, "checks": [c.to_dict() for c in checks]},
                                        ensure_ascii=False),
-                    "failed": sum(1 for c in checks if c.ok is False), **_keys(data)})
+                    "failed": sum(1 for c in checks if c.ok is False),
+                    "missing_rows": len(data.get("missing") or []), **_keys(data)})
     return out
 
 

@@ -37,7 +37,8 @@ def _nullable(kind: str, **extra) -> dict:
 
 _COUNTS = {"type": "object", "additionalProperties": True,
            "description": "Numbers by column key; `kinds` says how each value was read "
-                          "(number, dash, blank, absent, unreadable)."}
+                          "(number, noted: printed with a unit or note, dash, blank, sum, absent, "
+                          "unreadable)."}
 SCHEMAS = {
     "Error": {"type": "object", "required": ["ok", "error", "status"],
               "properties": {"ok": {"const": False}, "error": {"type": "string"},
@@ -111,7 +112,8 @@ SCHEMAS = {
         "type": "object",
         "required": ["doc_id", "url", "title", "publisher", "report_year", "template", "source",
                      "failed", "key", "applications", "review", "litigation_direct",
-                     "litigation_after_review", "active", "figures", "notes", "checks"],
+                     "litigation_after_review", "active", "figures", "notes", "missing",
+                     "unreadable", "checks"],
         "properties": {
             "doc_id": {"type": "string"}, "url": {"type": "string"},
             "title": {"type": "string"}, "publisher": {"type": "string"},
@@ -131,6 +133,12 @@ SCHEMAS = {
             "active": {**_COUNTS, "description": "表二: 主动公开 by row."},
             "figures": {**_COUNTS, "description": "Numbers read from the text."},
             "notes": {"type": "array", "items": {"type": "string"}},
+            "missing": {"type": "array", "items": {"type": "string"},
+                        "description": "Rows of the report's template its tables do not give "
+                                       "(the report is incomplete: `tables.incomplete`)."},
+            "unreadable": {**_nullable("string"),
+                           "description": "Why the report could not be read at all (a scan "
+                                          "without a text layer), or null."},
             "checks": {"type": "array", "items": _ref("Check")}}},
     "Status": {"type": "object",
                "required": ["generated_at", "index", "documents", "sources", "schedule",

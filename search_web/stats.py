@@ -14,7 +14,7 @@ from reports.checks import key_figure
 
 KEY_FIELDS = ("new", "granted_rate", "review_corrected", "litigation_corrected")
 REPORT_FIELDS = ("applications", "review", "litigation_direct", "litigation_after_review",
-                 "active", "figures", "notes", "checks")
+                 "active", "figures", "notes", "missing", "checks")
 SERIES = (("applications.new", "新收申请", "#b22"), ("applications.granted", "予以公开", "#2a6"),
           ("review", "行政复议", "#36c"), ("litigation", "行政诉讼", "#c80"))
 
@@ -45,7 +45,9 @@ def report_json(row: dict) -> dict:
             "publisher": row["publisher"], "report_year": row["report_year"],
             "template": row["template"], "source": row["source"], "failed": row["failed"],
             "key": {k: row[k] for k in KEY_FIELDS},
-            **{k: row.get(k, {} if k not in ("notes", "checks") else []) for k in REPORT_FIELDS}}
+            "unreadable": row.get("unreadable"),
+            **{k: row.get(k, {} if k not in ("notes", "missing", "checks") else [])
+               for k in REPORT_FIELDS}}
 
 
 def key_figures(hits) -> dict[str, dict]:

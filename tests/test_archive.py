@@ -111,8 +111,9 @@ def test_changes_stream_in_sequence_order_while_writes_go_on(archive_target):
 def test_report_statistics_query_and_sort(archive_target):
     rows = [{"doc_id": f"d{i}", "url": f"http://x.gov.cn/{i}", "title": f"{p}{y}年年度报告",
              "publisher": p, "report_year": y, "template": "2021", "source": "test",
-             "data": '{"applications": {"new": ' + str(new or 0) + "}}", "failed": 0, "new": new,
-             "granted_rate": rate, "review_corrected": None, "litigation_corrected": 0}
+             "data": '{"applications": {"new": ' + str(new or 0) + "}}", "failed": 0,
+             "missing_rows": 0, "new": new, "granted_rate": rate, "review_corrected": None,
+             "litigation_corrected": 0}
             for i, (p, y, new, rate) in enumerate([("甲市人民政府", 2022, 30, 0.5),
                                                    ("乙县人民政府", 2022, None, None),
                                                    ("甲市人民政府", 2023, 12, 0.25)])]
@@ -178,7 +179,7 @@ def _archive_with_every_table(target) -> None:
         archive.replace_report_stats([{
             "doc_id": "d1", "url": "http://x.gov.cn/1.html", "title": "年报", "publisher": "甲",
             "report_year": 2022, "template": "2021", "source": "test", "data": "{}",
-            "failed": 1, "new": 7, "granted_rate": 1 / 3, "review_corrected": None,
+            "failed": 1, "missing_rows": 0, "new": 7, "granted_rate": 1 / 3, "review_corrected": None,
             "litigation_corrected": 0}])
 
 

@@ -9,7 +9,7 @@ from gongkai.samplesite.corpus import AGENCIES, ERRORS, generate
 from gongkai.samplesite.render import render_detail
 from reading import tables
 from reports.checks import check_history, check_report, copied_share, sentences
-from reports.parse import read_tables
+from reports.parse import Value, read_tables
 from reports.prose import chinese_number, prose_figures
 from reports.stats import report_data
 
@@ -20,10 +20,23 @@ SEVEN = ["3", "1", "0", "0", "0", "1", "5"]
     ("12", ("number", 12)), ("１２", ("number", 12)), ("1,234", ("number", 1234)),
     ("１，２３４", ("number", 1234)), ("12.5", ("number", 12.5)), ("-3", ("number", -3)),
     ("—", ("dash", None)), ("/", ("dash", None)), ("无", ("dash", None)), ("-", ("dash", None)),
-    ("", ("blank", None)), ("\xa0", ("blank", None)), ("自然人", None), ("12件", None),
+    ("", ("blank", None)), ("\xa0", ("blank", None)), ("自然人", None), ("元", None),
+    ("第2项", None), ("2021年", None),
+    # a number printed with its unit or a note keeps the number, and says so
+    ("12件", ("noted", 12)), ("251000元", ("noted", 251000)), ("3（件）", ("noted", 3)),
+    ("约5万", ("noted", 5)), ("７７３０．２８万元", ("noted", 7730.28)),
 ])
 def test_cells_read_as_numbers_dashes_blanks_or_labels(cell, expected):
     assert tables.parse_value(cell) == expected
+
+
+def test_a_sentence_ending_in_a_number_with_a_unit_is_not_a_table_row():
+    assert tables.parse_value("21件", noted=False) is None
+    text = "（二）部分公开的申请，全年共受理 21件\n（二）部分公开 4 0 0 0 0 0 4\n行政处罚 ９，２１９件"
+    found = read_tables(tables.text_rows(text), "2021")
+    assert [v.value for v in found.applications["partial"].values()] == [4, 0, 0, 0, 0, 0, 4]
+    assert found.notes == []  # the sentence was not taken for a row it could not read
+    assert found.active["punishment"]["decisions"] == Value(9219, "noted")
 
 
 def _row(*texts: str) -> str:
@@ -45,7 +58,9 @@ def test_rowspan_and_colspan_give_every_row_its_full_label():
     assert [c.carried for c in rows[2]][:3] == [True, True, False]
     found = read_tables(rows, "2021")
     assert found.items["denied"][2]["total"].value == 6
-    assert found.applications["denied"]["total"].kind == "sum"  # the items' sum
+    # two of its eight items: the group has no sum to tell, and the report says what is missing
+    assert found.applications["denied"]["total"].kind == "absent"
+    assert "表三 （三）不予公开 3.危及“三安全一稳定”" in found.missing
     assert found.applications["new"]["natural_person"].value == 3
     assert found.applications["total_processed"]["total"].value == 5
 
@@ -95,13 +110,18 @@ def test_table_four_and_table_two_with_decimals_and_separators():
     assert found.active["fees"]["amount_10k_yuan"].value == 23.75
 
 
-@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx", "pdf"])
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx", "xlsx_wide", "pdf", "pdf_narrow",
+                                 "pdf_lines"])
 @pytest.mark.parametrize("template", ["2019", "2021"])
 def test_every_format_with_every_quirk_reads_exactly(fmt, template):
     import random
 
+    from reading.files import extract_text
+    from reading.pdf_tables import pdf_rows
+
     report = sample.numbers(random.Random(fmt + template), template, [1, 0, 0, 0, 0, 2])
-    quirks = set(sample.QUIRKS)
+    quirks = set(sample.QUIRKS) - ({"blank_totals"} if fmt == "pdf_lines" else set())
+    report.blank_totals = "blank_totals" in quirks
     grids = [sample.active_grid(report, quirks),
              [*sum(sample.applications_grid(report, quirks), [])],
              sample.cases_grid(report, quirks)]
@@ -109,13 +129,17 @@ def test_every_format_with_every_quirk_reads_exactly(fmt, template):
         rows = tables.html_rows("".join(sample.html_tables(report, quirks).values()))
     elif fmt == "docx":
         rows = tables.docx_rows(sample.docx_file(grids, ["统计表"]))
-    elif fmt == "xlsx":
-        rows = tables.xlsx_rows(sample.xlsx_file(grids))
-    else:
-        from reading.files import extract_text
-
-        rows = tables.text_rows(extract_text(sample.pdf_file(sample.text_lines(grids)), "pdf"))
-    data = report_data({"report_template": template}, read_tables(rows, template), {})
+    elif fmt.startswith("xlsx"):
+        rows = tables.xlsx_rows(sample.xlsx_file(grids, wide=fmt == "xlsx_wide"))
+    elif fmt == "pdf_lines":  # no ruling lines: text lines, labels wrapped as in a narrow cell
+        text = extract_text(sample.pdf_file(sample.text_lines(grids, wrap=8)), "pdf")
+        assert "（二）部 分公开" in text.splitlines()  # a label's first line, its numbers below
+        rows = tables.text_rows(text)
+    else:  # as WPS/Word export it: ruling lines, labels wrapping inside narrow cells
+        rows = pdf_rows(sample.pdf_tables_file(grids, ["统计表"], narrow=fmt == "pdf_narrow"))
+    found = read_tables(rows, template)
+    assert found.missing == [] and found.notes == []
+    data = report_data({"report_template": template}, found, {})
     assert _values(data) == _values(report.expected())
 
 
@@ -133,24 +157,20 @@ def _values(data: dict) -> dict:
 def test_every_generated_report_reads_exactly():
     """The sample archive's reports (inline HTML with quirks, DOCX, XLSX, PDF) against the
     numbers the generator knows."""
-    from reading.files import extract_text
+    from reports.stats import parse_document
 
     docs = generate(seed=7, years=range(2016, 2024), notices_per_agency=0, agencies=AGENCIES[:3])
     checked = 0
     for doc in docs:
         if not isinstance(doc.stats, sample.ReportNumbers):
             continue
-        if doc.files:
-            file = doc.files[0]
-            kind = file.name.rsplit(".", 1)[1]
-            rows = (tables.docx_rows(file.data) if kind == "docx" else
-                    tables.xlsx_rows(file.data) if kind == "xlsx" else
-                    tables.text_rows(extract_text(file.data, kind)))
-        else:
-            rows = tables.html_rows(render_detail(doc))
-        data = report_data({"report_template": doc.stats.template},
-                           read_tables(rows, doc.stats.template), {})
+        raw = (doc.files[0].data, "") if doc.files else \
+            (render_detail(doc).encode("utf-8"), "text/html; charset=utf-8")
+        url = doc.files[0].name if doc.files else "report.html"
+        data = parse_document({"url": url, "body": "", "report_template": doc.stats.template},
+                              raw)
         assert _values(data) == _values(doc.stats.expected()), doc.title
+        assert len(data["missing"]) == len(doc.stats.dropped), doc.title  # what an editor cut
         checked += 1
     assert checked == 15
 
@@ -242,3 +262,106 @@ def test_copied_sentences_exclude_template_wording():
     now = sentences("本报告根据条例编制。今年我们重点推进了营商环境优化工作。全年开展培训十二次。")
     assert copied_share(now, last, set()) == pytest.approx(2 / 3)
     assert copied_share(now, last, {"本报告根据条例编制"}) == pytest.approx(1 / 2)
+
+
+def _generated(template: str = "2021", **changes) -> tuple[sample.ReportNumbers, list]:
+    import random
+
+    report = sample.numbers(random.Random("layout" + template), template, [1, 0, 0, 0, 0, 2])
+    for name, value in changes.items():
+        setattr(report, name, value)
+    return report, [sample.active_grid(report, set()),
+                    [*sum(sample.applications_grid(report, set()), [])],
+                    sample.cases_grid(report, set())]
+
+
+def test_the_wps_like_pdf_holds_the_failure_of_reading_it_by_lines():
+    """What broke on real WPS/Word reports: read as text lines, a label wrapped in its narrow
+    cell loses its row; read by the cells' boxes, every value is there."""
+    from reading.files import extract_text
+    from reading.pdf_tables import pdf_rows
+
+    report, grids = _generated()
+    pdf = sample.pdf_tables_file(grids, ["统计表"], narrow=True)
+    by_lines = read_tables(tables.text_rows(extract_text(pdf, "pdf")), "2021")
+    by_boxes = read_tables(pdf_rows(pdf), "2021")
+    assert by_boxes.missing == [] and by_boxes.found() == 200
+    assert by_lines.found() < by_boxes.found() * 0.7 or by_lines.missing  # it lost rows
+
+
+def test_a_report_missing_rows_says_so_and_is_never_clean():
+    report, grids = _generated(dropped={("item", "unable", 3), ("active", "licensing")})
+    found = read_tables(tables.html_rows("".join(sample.html_table(g) for g in grids)), "2021")
+    assert found.missing == ["表三 （四）无法提供 3.补正后申请内容仍不明确", "表二 行政许可"]
+    data = report_data({"report_template": "2021"}, found, {})
+    assert data["applications"]["unable"]["kinds"]["total"] == "absent"  # no partial sum
+    checks = {c.rule: c for c in check_report(data)}
+    assert checks["tables.incomplete"].ok is False
+    assert "2 行未读到" in checks["tables.incomplete"].message
+    assert "补正后申请内容仍不明确" in checks["tables.incomplete"].message
+    assert [c.rule for c in checks.values() if c.ok is False] == ["tables.incomplete"]
+
+
+def test_totals_left_blank_are_blank_and_the_sums_say_so():
+    report, grids = _generated(blank_totals=True)
+    found = read_tables(tables.html_rows("".join(sample.html_table(g) for g in grids)), "2021")
+    assert found.applications["new"]["total"] == Value(None, "blank")
+    assert found.applications["new"]["natural_person"].value == report.applications["new"][0]
+    checks = {c.rule: c for c in check_report(report_data({"report_template": "2021"}, found,
+                                                          {}))}
+    assert [c.rule for c in checks.values() if c.ok is False] == []  # not as if 总计 were 0
+    assert "总计未填" in checks["applications.balance"].message
+    assert "总计未填" in checks["applications.columns"].message
+
+
+def test_a_scanned_report_is_unreadable_with_its_reason_and_never_clean():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from reports.stats import SCANNED, parse_document
+
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)  # a page with lines and a filled seal, and no text layer
+    for y in range(200, 700, 20):
+        page.line(60, y, 540, y)
+    page.circle(400, 300, 50, fill=1)
+    page.save()
+    data = parse_document({"url": "http://x.gov.cn/a.pdf", "body": "",
+                           "report_template": "2021"}, (buf.getvalue(), "application/pdf"))
+    assert data["unreadable"] == SCANNED and data["source"] == "none"
+    assert [(c.rule, c.ok, c.message) for c in check_report(data)] == [
+        ("tables.found", False, SCANNED)]
+
+
+def test_a_formula_whose_result_was_never_saved_is_not_read_as_zero():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["一、本年新收政府信息公开申请数量", 3, 1, 0, 0, 0, 1, "=SUM(B1:G1)"])
+    sheet.append(["二、上年结转政府信息公开申请数量", 0, 0, 0, 0, 0, 0, 0])
+    buf = io.BytesIO()
+    book.save(buf)  # openpyxl saves formulas without their results, as some systems do
+    rows = tables.xlsx_rows(buf.getvalue())
+    assert rows[0][-1].text == "#公式"
+    found = read_tables(rows, "2021")
+    assert found.applications["new"]["total"] == Value(None, "unreadable")  # not a silent 0
+    assert found.applications["new"]["natural_person"] == Value(3, "number")
+    checks = {c.rule: c for c in check_report(report_data({"report_template": "2021"}, found,
+                                                          {}))}
+    assert checks["tables.readable"].ok is False
+    assert "一、本年新收政府信息公开申请数量（总计）" in checks["tables.readable"].message
+    assert found.applications["carried_over"]["total"] == Value(0, "number")
+
+
+@pytest.mark.parametrize("body", [b"%PDF-1.4 broken", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF"])
+def test_a_broken_pdf_is_read_from_its_archived_text_not_a_crash(body):
+    from reports.stats import parse_document
+
+    text = "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3"
+    data = parse_document({"url": "http://x.gov.cn/a.pdf", "body": text,
+                           "report_template": "2021"}, (body, "application/pdf"))
+    assert data["applications"]["new"]["total"] == 3 and data["missing"]

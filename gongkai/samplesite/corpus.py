@@ -112,8 +112,16 @@ ERRORS = {(0, 2021): "applications.results", (1, 2022): "review.sum",
           (2, 2020): "applications.columns"}
 JUMPS = {(1, 2023)}  # new applications eight times last year's (and back the year after)
 CARRIED_MISMATCH = {(2, 2022)}  # 上年结转 not last year's 结转下年度
+# rows an editor left out of a report's tables: it must say it is incomplete
+INCOMPLETE = {(0, 2020): {("item", "not_processed", 4), ("active", "enforcement")}}
 COPIER = 2  # this agency reuses last year's wording from 2020 on
 REPORT_FORMATS = ("html", "html", "docx", "html", "xlsx", "html", "pdf")
+
+
+def _planted(index: int, year: int) -> bool:
+    """Whether a report, or the one after it, carries an error or jump the checks must see."""
+    return any((index, y) in planted for y in (year, year - 1)
+               for planted in (ERRORS, JUMPS, CARRIED_MISMATCH, INCOMPLETE))
 
 
 def failing_checks(index: int, year: int, stats) -> set[str]:
@@ -124,6 +132,8 @@ def failing_checks(index: int, year: int, stats) -> set[str]:
         failing.add("history.jump")
     if (index, year) in CARRIED_MISMATCH:
         failing.add("history.carried_over")
+    if (index, year) in INCOMPLETE:
+        failing.add("tables.incomplete")
     if index == COPIER and year >= 2021:
         failing.add("history.copied_text")
     return failing
@@ -172,12 +182,18 @@ def _new_report(rng: random.Random, agency: str, index: int, year: int,
     report = tables.numbers(rng, template, carried, scale * (8 if (index, year) in JUMPS else 1))
     if (index, year) in ERRORS:
         tables.break_arithmetic(report, ERRORS[(index, year)])
+    report.dropped = set(INCOMPLETE.get((index, year), ()))
     quirk_rng = random.Random(f"{agency}-{year}-quirks")
     quirks = {q for q in tables.QUIRKS if quirk_rng.random() < 0.3}
+    pdf_style = quirk_rng.choice(("ruled", "ruled", "narrow", "lines"))  # how a PDF is exported
+    wide_sheet = quirk_rng.random() < 0.5  # an XLSX filled in by hand
+    fmt = REPORT_FORMATS[(index + year) % len(REPORT_FORMATS)]
+    if _planted(index, year) or fmt == "pdf" and pdf_style == "lines":
+        quirks.discard("blank_totals")  # planted errors stay checkable; text shows no blanks
+    report.blank_totals = "blank_totals" in quirks
     text_rng = random.Random(f"{agency}-text" if index == COPIER and year >= 2020
                              else f"{agency}-{year}-text")
     overview, closing = _report_text(text_rng, agency, year, report.applications["new"][6])
-    fmt = REPORT_FORMATS[(index + year) % len(REPORT_FORMATS)]
     files: list[SampleFile] = []
     if fmt == "html":
         html = tables.html_tables(report, quirks)
@@ -192,8 +208,10 @@ def _new_report(rng: random.Random, agency: str, index: int, year: int,
 
         title = f"{agency}{year}年政府信息公开工作年度报告统计表"
         make = {"docx": lambda: tables.docx_file(grids(), [title]),
-                "xlsx": lambda: tables.xlsx_file(grids()),
-                "pdf": lambda: tables.pdf_file(tables.text_lines(grids()))}[fmt]
+                "xlsx": lambda: tables.xlsx_file(grids(), wide=wide_sheet),
+                "pdf": lambda: tables.pdf_file(tables.text_lines(grids(), wrap=14))
+                if pdf_style == "lines" else
+                tables.pdf_tables_file(grids(), [title], narrow=pdf_style == "narrow")}[fmt]
         name = f"P0{year + 1}0120{index:02d}{year % 100:02d}0001.{fmt}"
         link = f"附件：{year}年政府信息公开工作年度报告统计表.{fmt}"
         files.append(SampleFile(name, link, make))

@@ -24,7 +24,8 @@ from reports.model import (
 )
 
 Grid = list[list[tuple[str, int, int]]]  # rows of (text, colspan, rowspan)
-QUIRKS = ("spaces", "fullwidth", "dashes", "split_header", "thousands")
+QUIRKS = ("spaces", "fullwidth", "dashes", "split_header", "thousands", "units",
+          "blank_totals")
 _ROWS = {r.key: r for r in APPLICATION_ROWS}
 _FULLWIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 
@@ -39,19 +40,31 @@ class ReportNumbers:
     cases: dict[str, list[int]] = field(default_factory=dict)  # case → 5 values
     active: dict[str, dict[str, int | float]] = field(default_factory=dict)
     failing: set[str] = field(default_factory=set)
+    blank_totals: bool = False  # 总计 left blank wherever the applicant cells are filled in
+    dropped: set[tuple] = field(default_factory=set)  # rows an editor left out of the tables:
+    # ("item", group key, number) or ("active", row key)
 
     def expected(self) -> dict:
         """What a parser must read: the data shape of reports.stats (values only)."""
         apps = {}
         for row in APPLICATION_ROWS:
-            values = dict(zip(APPLICANTS, self.applications[row.key], strict=True))
+            values = dict(zip(APPLICANTS, self.shown(self.applications[row.key]), strict=True))
             if row.items_for(self.template):
                 labels = {i.number: i.label for i in row.items_for(self.template)}
-                values["items"] = [dict(zip(APPLICANTS, v, strict=True), item=n, label=labels[n])
-                                   for n, v in sorted(self.items.get(row.key, {}).items())]
+                values["items"] = [dict(zip(APPLICANTS, self.shown(v), strict=True), item=n,
+                                        label=labels[n])
+                                   for n, v in sorted(self.items.get(row.key, {}).items())
+                                   if ("item", row.key, n) not in self.dropped]
+                if len(values["items"]) < len(self.items.get(row.key, {})):
+                    values.update(dict.fromkeys(APPLICANTS))  # a sum of items not all given
             apps[row.key] = values
-        return {"applications": apps, "active": self.active,
+        active = {k: v for k, v in self.active.items() if ("active", k) not in self.dropped}
+        return {"applications": apps, "active": active,
                 **{c: dict(zip(OUTCOMES, v, strict=True)) for c, v in self.cases.items()}}
+
+    def shown(self, row: list) -> list:
+        """A 表三 row as the report prints it: its 总计 blank when totals are left out."""
+        return [*row[:-1], None] if self.blank_totals and any(row[:-1]) else row
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -143,11 +156,14 @@ def _dash(quirks: frozenset[str]) -> str:
     return random.Random(",".join(sorted(quirks))).choice(["—", "/", "", "无"])
 
 
-def _cell(value, quirks: set[str]) -> str:
+def _cell(value, quirks: set[str], unit: str = "") -> str:
+    if value is None:
+        return ""  # left blank
     if value == 0 and "dashes" in quirks:
         return _dash(frozenset(quirks))
     text = f"{value:,}" if isinstance(value, int) and value >= 1000 and "thousands" in quirks \
         else (f"{value:g}" if isinstance(value, float) else str(value))
+    text = text + unit if "units" in quirks else text  # 251000元, as some agencies print it
     return text.translate(_FULLWIDTH) if "fullwidth" in quirks else text
 
 
@@ -165,12 +181,13 @@ def applications_grid(report: ReportNumbers, quirks: set[str]) -> tuple[Grid, Gr
         [("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)],
         [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1),
          ("其他", 1, 1)]]
-    values = lambda v: [(_cell(x, quirks), 1, 1) for x in v]  # noqa: E731
+    values = lambda v: [(_cell(x, quirks), 1, 1) for x in report.shown(v)]  # noqa: E731
     body: Grid = []
     for key in ("new", "carried_over"):
         body.append([(_label(_ROWS[key].label, quirks), 3, 1),
                      *values(report.applications[key])])
-    result_rows = 2 + sum(len(report.items.get(k, {})) or 1
+    result_rows = 2 + sum(len([n for n in report.items.get(k, {})
+                               if ("item", k, n) not in report.dropped]) or 1
                           for k in ("denied", "unable", "not_processed", "other")) + 1
     first = [("三、本年度办理结果", 1, result_rows)]
     for key in ("granted", "partial"):
@@ -184,8 +201,11 @@ def applications_grid(report: ReportNumbers, quirks: set[str]) -> tuple[Grid, Gr
         if not items:
             body.append([(_label(row.label, quirks), 2, 1), *values(report.applications[key])])
             continue
+        shown = [n for n in items if ("item", key, n) not in report.dropped]
         for n, item in enumerate(row.items_for(report.template), start=1):
-            group = [(row.label, 1, len(items))] if n == 1 else []
+            if n not in shown:
+                continue
+            group = [(row.label, 1, len(shown))] if n == shown[0] else []
             body.append([*group, (_label(f"{n}.{item.label}", quirks), 1, 1),
                          *values(items[n])])
     body.append([(_ROWS["total_processed"].label, 2, 1),
@@ -222,12 +242,16 @@ def active_grid(report: ReportNumbers, quirks: set[str]) -> Grid:
         columns = rows[keys[0]].columns[report.template]
         grid.append([(f"第二十条第{item}项", 4, 1)])
         grid.append([("信息内容", 1, 1), *_spread([ACTIVE_COLUMN_LABELS[c] for c in columns])])
-        for key in keys:
+        for key in (k for k in keys if ("active", k) not in report.dropped):
             label = rows[key].label if not (key == "normative_documents" and
                                             report.template == "2019") else "规范性文件"
-            grid.append([(label, 1, 1), *_spread([_cell(report.active[key][c], quirks)
+            grid.append([(label, 1, 1), *_spread([_cell(report.active[key][c], quirks,
+                                                        ACTIVE_UNITS.get(c, ""))
                                                   for c in columns])])
     return grid
+
+
+ACTIVE_UNITS = {"amount": "万元", "amount_10k_yuan": "万元", "decisions": "件"}  # the "units" quirk
 
 
 def _spread(texts: list[str]) -> list[tuple[str, int, int]]:
@@ -296,15 +320,25 @@ def docx_file(grids: list[Grid], paragraphs: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def xlsx_file(grids: list[Grid]) -> bytes:
-    """An XLSX with one sheet per grid, merged ranges for spans."""
+def xlsx_file(grids: list[Grid], wide: bool = False) -> bytes:
+    """An XLSX with one sheet per grid, merged ranges for spans. `wide`: as sheets filled in by
+    hand often are, bordered empty cells beyond the table and a hidden working column in it,
+    so the sheet's used range is wider than its table."""
     import openpyxl
+    from openpyxl.styles import Border, Side
 
     book = openpyxl.Workbook()
     book.remove(book.active)
     for n, grid in enumerate(grids, start=1):
         sheet = book.create_sheet(f"表{n}")
-        placed, _ = _layout(grid)
+        placed, width = _layout(grid)
+        if wide:
+            line = Side(style="thin")
+            for r in range(1, len(grid) + 1):
+                for c in range(width + 2, width + 4):
+                    sheet.cell(r, c).border = Border(left=line, right=line, top=line, bottom=line)
+                sheet.cell(r, width + 1, value=r)  # a working column, hidden
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(width + 1)].hidden = True
         for r, c, text, colspan, rowspan in placed:
             sheet.cell(r + 1, c + 1, value=text)
             if colspan > 1 or rowspan > 1:
@@ -315,11 +349,22 @@ def xlsx_file(grids: list[Grid]) -> bytes:
     return buf.getvalue()
 
 
-def text_lines(grids: list[Grid]) -> list[str]:
+def text_lines(grids: list[Grid], wrap: int = 0) -> list[str]:
     """Each grid row as a PDF's text shows it: the cells' texts separated by spaces (a row's
-    labels spanning rows above appear only where they start)."""
-    return [" ".join(text if text else "0" for text, _, _ in row) for grid in grids
-            for row in grid]
+    labels spanning rows above appear only where they start). With `wrap`, a 表三 label longer
+    than that many characters breaks over lines as in a narrow cell, its numbers beside the
+    last piece (`（二）部分公开（区分处理的，只计这一情` ⏎ `形，不计其他情形） 4 0 0 0 0 0 4`)."""
+    lines = []
+    for grid in grids:
+        narrow = _layout(grid)[1] == 10  # 表三's label columns; 表二's and 表四's are wide
+        for row in grid:
+            texts = [text if text else "0" for text, _, _ in row]
+            if wrap and narrow and len(row) > 1 and len(texts[0]) > wrap:
+                pieces = [texts[0][i:i + wrap] for i in range(0, len(texts[0]), wrap)]
+                lines += pieces[:-1]
+                texts[0] = pieces[-1]
+            lines.append(" ".join(texts))
+    return lines
 
 
 def pdf_file(lines: list[str]) -> bytes:
@@ -340,4 +385,50 @@ def pdf_file(lines: list[str]) -> bytes:
         pdf.drawString(30, y, line)
         y -= 14
     pdf.save()
+    return buf.getvalue()
+
+
+# Column widths (points) of the tables as WPS/Word export them to PDF from the official
+# templates (docs/report-layouts.md): 表三's three label columns are narrow, so labels wrap
+# inside their cells; `narrow` squeezes the group column until `（三）不予公开` breaks in two.
+_PDF_WIDTHS = {3: [28, 76, 130], "narrow": [22, 40, 100]}
+
+
+def _pdf_widths(width: int, narrow: bool) -> list[float]:
+    if width == 10:  # 表三: three label columns and seven numbers
+        return [*_PDF_WIDTHS["narrow" if narrow else 3], *[31] * 7]
+    if width == 15:  # 表四
+        return [29.3] * 15
+    return [130, 103, 103, 104]  # 表二
+
+
+def pdf_tables_file(grids: list[Grid], paragraphs: list[str], narrow: bool = False) -> bytes:
+    """A PDF as WPS or Word exports a report's tables: ruling lines around every cell, spans
+    as merged cells, text wrapping inside narrow cells, tables going on over page breaks."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=11,
+                           wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=style, fontSize=12, leading=18)
+    story = [Paragraph(text, heading) for text in paragraphs]
+    for grid in grids:
+        placed, width = _layout(grid)
+        cells = [["" for _ in range(width)] for _ in grid]
+        spans = []
+        for r, c, text, colspan, rowspan in placed:
+            cells[r][c] = Paragraph(text, style)
+            if colspan > 1 or rowspan > 1:
+                spans.append(("SPAN", (c, r), (c + colspan - 1, r + rowspan - 1)))
+        table = Table(cells, colWidths=_pdf_widths(width, narrow), splitByRow=1)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
+        story += [table, Spacer(1, 12)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
     return buf.getvalue()
