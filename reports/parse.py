@@ -140,6 +140,10 @@ class _Reader:
             if at >= 0:
                 self.group = _ROWS[row_key]
                 return row_key, self._item(key[at + len(self.group.pattern):])
+        named = self._named_item(key)
+        if named is not None:  # an item's own words tell its group, whatever the label kept
+            self.group = _ROWS[named[0]]
+            return named
         if self.group is not None:
             item = self._item(key)
             if item is not None:
@@ -147,6 +151,18 @@ class _Reader:
         if "总计" in key and "本列" not in key:
             self.group = None
             return "total_processed", None
+        return None
+
+    def _named_item(self, key: str) -> tuple[str, int] | None:
+        """(group, item) whose words a label holds (`本机关不掌握相关政府信息` is （四）'s first
+        item): a row keeps its group when the group's own label was lost, as when a page break
+        cuts it in two (`（四）无` / `法提供`). The current group is asked first; words any
+        group could use (`其他`) name nothing."""
+        keys = [self.group.key] if self.group else []
+        for row_key in [*keys, *(k for k in GROUPS if k not in keys)]:
+            for item in _ROWS[row_key].items_for(self.tables.template):
+                if len(item.pattern) > 2 and item.pattern in key:
+                    return row_key, item.number
         return None
 
     def _item(self, rest: str) -> int | None:

@@ -365,3 +365,18 @@ def test_a_broken_pdf_is_read_from_its_archived_text_not_a_crash(body):
     data = parse_document({"url": "http://x.gov.cn/a.pdf", "body": text,
                            "report_template": "2021"}, (body, "application/pdf"))
     assert data["applications"]["new"]["total"] == 3 and data["missing"]
+
+
+def test_a_group_label_cut_by_a_page_break_keeps_its_items():
+    """Seen on a real WPS report: the page break cut （四）无法提供 into `（四）无` at the foot
+    of one page and `法提供` at the top of the next; each item's own words tell its group."""
+    seven = lambda n: [tables.Cell(str(n)), *[tables.Cell("0")] * 5, tables.Cell(str(n))]  # noqa: E731
+    rows = [[tables.Cell("（三）不予公开"), tables.Cell("8.属于行政查询事项"), *seven(1)],
+            [tables.Cell("（四）无"), tables.Cell("1.本机关不掌握相关政府信息"), *seven(5)],
+            [tables.Cell("法提供"), tables.Cell("2.没有现成信息需要另行制作"), *seven(2)],
+            [tables.Cell("法提供", carried=True), tables.Cell("3.补正后申请内容仍不明确"), *seven(3)],
+            [tables.Cell("（五）不予处理"), tables.Cell("2.重复申请"), *seven(4)]]
+    found = read_tables(rows, "2021")
+    assert {n: v["total"].value for n, v in found.items["unable"].items()} == {1: 5, 2: 2, 3: 3}
+    assert found.items["denied"] == {8: found.items["denied"][8]}  # nothing misfiled there
+    assert found.items["not_processed"][2]["total"].value == 4
