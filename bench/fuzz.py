@@ -131,9 +131,9 @@ def main() -> None:
         seconds = time.monotonic() - started
     statuses = Counter(status for status, *_ in results)
     bad = [r for r in results if r[0] >= 500 or r[0] == 0]
-    # every answer under /api is JSON in the error shape, whoever refused the request
-    not_json = [r for r in results if r[0] and r[3].startswith("/api/") and r[2] != "HEAD"
-                and not r[4].startswith("application/json")]
+    # every refusal under /api is JSON in the error shape, whoever refused the request
+    not_json = [r for r in results if r[0] >= 400 and r[3].startswith("/api/")
+                and r[2] != "HEAD" and not r[4].startswith("application/json")]
     q = statistics.quantiles([ms for _, ms, *_ in results], n=100)
     print(f"{len(results)} requests ({args.engine}, {args.docs} documents, {args.clients} "
           f"clients) in {seconds:.0f}s; p50 {q[49]:.1f} / p95 {q[94]:.1f} / p99 {q[98]:.1f} ms")
@@ -141,7 +141,7 @@ def main() -> None:
     print(f"5xx or dropped: {len(bad)}")
     for status, _, method, target, _ in bad[:20]:
         print(f"  {status} {method} {target[:200]}")
-    print(f"/api answers that are not JSON: {len(not_json)}")
+    print(f"/api refusals that are not JSON: {len(not_json)}")
     for status, _, method, target, ctype in not_json[:20]:
         print(f"  {status} {ctype} {method} {target[:200]}")
     sys.exit(1 if bad or not_json else 0)

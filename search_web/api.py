@@ -62,7 +62,7 @@ def stats():
 def stats_csv():
     """Every selected report as a CSV row (UTF-8 with BOM, Chinese headers)."""
     _, rows = stats_page(StatsRequest.from_params(request.args), limit=1_000_000)
-    return Response(csv_text(rows), mimetype="text/csv; charset=utf-8",
+    return Response(csv_text(rows), mimetype="text/csv",  # Flask adds "; charset=utf-8"
                     headers={"Content-Disposition": 'attachment; filename="gongkai-stats.csv"'})
 
 
