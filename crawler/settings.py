@@ -11,7 +11,8 @@ MIN_DELAY = 0.001
 def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
                     max_pages: int = 0, timeout: float = 20.0, retries: int = 2,
                     concurrency: int = 16, full: bool = False, progress: bool = False,
-                    log_level: str = "WARNING", frontier: dict | None = None) -> dict:
+                    log_level: str = "WARNING", frontier: dict | None = None,
+                    session_parameters: str = "") -> dict:
     """Return the Scrapy settings for one crawl; the caller passes every value explicitly.
     `frontier`: the settings of a shared crawl (crawler.frontier.frontier_settings)."""
     settings = {
@@ -19,6 +20,8 @@ def scrapy_settings(archive_path: str, delay: float, user_agent: str, *,
         "GONGKAI_FULL": full,  # re-walk everything: no conditional GETs, no early paging stop
         "GONGKAI_MAX_PAGES": max_pages,  # per source; 0: no limit
         "GONGKAI_PROGRESS": progress,  # per-source progress on stderr (crawler/progress.py)
+        # names of URL parameters that carry a session, besides crawler.urls.SESSION_PARAMETERS
+        "GONGKAI_SESSION_PARAMETERS": [n for n in session_parameters.split(",") if n.strip()],
         "USER_AGENT": user_agent,
         "ROBOTSTXT_OBEY": True,
         "DOWNLOAD_DELAY": max(delay, MIN_DELAY),

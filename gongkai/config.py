@@ -51,6 +51,9 @@ SETTINGS = [
     Setting("crawl.max_pages", 0, int, "Stop a source after this many pages (0: no limit)."),
     Setting("crawl.concurrency", 16, int,
             "Requests in flight at once across all origins (each origin gets one at a time)."),
+    Setting("crawl.session_parameters", "", str,
+            "More names of URL parameters that carry a visitor's session (comma-separated), "
+            "dropped from every URL like jsessionid, sid, PHPSESSID and ASP.NET_SessionId."),
     Setting("crawl.redis_url", "", str,
             "Redis URL (redis://host:6379/0) of a crawl frontier shared by several crawler "
             "processes and machines; empty: each crawl runs alone in one process."),

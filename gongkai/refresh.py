@@ -73,7 +73,8 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
         config.archive, config["crawl.delay"], config["crawl.user_agent"],
         max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
         retries=config["crawl.retries"], concurrency=max(1, config["crawl.concurrency"]),
-        full=full, progress=progress and workers == 1, log_level=log_level, frontier=shared)
+        full=full, progress=progress and workers == 1, log_level=log_level, frontier=shared,
+        session_parameters=config["crawl.session_parameters"])
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=run_crawl, args=(sources, settings),

@@ -113,7 +113,9 @@ class FixtureServer:
         started = time.monotonic()
         if self.latency:
             time.sleep(self.latency)
-        route = self.routes.get(handler.path) or self.routes.get(urlsplit(handler.path).path)
+        path = urlsplit(handler.path).path
+        route = self.routes.get(handler.path) or self.routes.get(path) or \
+            self.routes.get(path.split(";")[0])  # `;jsessionid=…` is not routed on, as in Java
         if callable(route):
             status, headers, body = route(handler)
         elif route is None:

@@ -27,9 +27,24 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
     ("http://x.gov.cn/a.html?utm_source=wx&id=3&spm=1.2", "http://x.gov.cn/a.html?id=3"),
     ("http://x.gov.cn/col/index.html?uid=5&pageNum=2", "http://x.gov.cn/col/?uid=5&pageNum=2"),
     ("http://127.0.0.1:8001/default.htm", "http://127.0.0.1:8001/"),
+    # session ids, minted anew on every page a server renders, are not part of a document
+    ("http://x.gov.cn/art/1.html;jsessionid=1F3A9C?id=3", "http://x.gov.cn/art/1.html?id=3"),
+    ("http://x.gov.cn/col;JSESSIONID=X/index.jsp?sid=77&page=2", "http://x.gov.cn/col/?page=2"),
+    ("http://x.gov.cn/a.php?PHPSESSID=ab12&id=9", "http://x.gov.cn/a.php?id=9"),
+    ("http://x.gov.cn/a.asp?ASPSESSIONIDQATRCRTD=KLM&id=1", "http://x.gov.cn/a.asp?id=1"),
+    ("http://x.gov.cn/a.aspx?ASP.NET_SessionId=q1&id=1", "http://x.gov.cn/a.aspx?id=1"),
+    ("http://x.gov.cn/a;type=doc/b.html", "http://x.gov.cn/a;type=doc/b.html"),
 ])
 def test_canonical_url(url, expected):
     assert canonical_url(url) == expected
+
+
+def test_more_session_parameters_come_from_the_configuration():
+    from crawler.urls import session_parameters
+
+    assert canonical_url("http://x.gov.cn/a?token=1&id=2") == "http://x.gov.cn/a?token=1&id=2"
+    assert canonical_url("http://x.gov.cn/a?Token=1&id=2", session_parameters("token, visit")) \
+        == "http://x.gov.cn/a?id=2"
 
 
 def test_undeclared_gbk_is_detected_and_declared_charsets_win():

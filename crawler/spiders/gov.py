@@ -19,7 +19,7 @@ from crawler import attachments
 from crawler.adapters import adapter_for, generic
 from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
-from crawler.urls import canonical_url, origin
+from crawler.urls import SESSION_PARAMETERS, canonical_url, origin, session_parameters
 from reading import files
 
 # Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
@@ -60,9 +60,11 @@ class GovSpider(scrapy.Spider):
         self.sources = {s["name"]: Source.from_config(s) for s in sources}
         self.archive: Archive | None = None
         self.start_seq = 0
+        self.session = SESSION_PARAMETERS
 
     async def start(self):
         settings = self.crawler.settings
+        self.session = session_parameters(settings.getlist("GONGKAI_SESSION_PARAMETERS"))
         if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
             self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
             # a shared crawl's workers compare with the archive as it was when the crawl began
@@ -80,15 +82,15 @@ class GovSpider(scrapy.Spider):
         last_modified, seq)}; nothing on a full crawl."""
         if self.archive is None:
             return {}
-        return self.archive.lookup([canonical_url(_url(t)) for t in targets])
+        return self.archive.lookup([canonical_url(_url(t), self.session) for t in targets])
 
     def parse(self, response):
         source = self.sources[response.meta["source"]]
         if response.status in (404, 410):
-            yield {"gone": canonical_url(response.url), "source": source.name}
+            yield {"gone": canonical_url(response.url, self.session), "source": source.name}
             return
         if response.status == 304:  # a known document, asked conditionally, has not changed
-            yield {"unchanged": canonical_url(response.url), "source": source.name}
+            yield {"unchanged": canonical_url(response.url, self.session), "source": source.name}
             return
         kind = files.detect(response.body, response.url,
                                   response.headers.get("Content-Type", b"").decode("latin-1"))
@@ -124,8 +126,8 @@ class GovSpider(scrapy.Spider):
         items = [t for t in listed if not _is_paging(t)]
         before = self.start_seq + 1  # not in the archive: newer than anything known
         if not items or len(items) == len(listed) or not all(
-                known.get(canonical_url(_url(t)), ("", "", before))[2] <= self.start_seq
-                for t in items):
+                known.get(canonical_url(_url(t), self.session), ("", "", before))[2]
+                <= self.start_seq for t in items):
             return listed
         self.crawler.stats.inc_value(f"gongkai/{source.name}/paging_stopped")
         return items
@@ -153,7 +155,7 @@ class GovSpider(scrapy.Spider):
             meta["link_text"] = link_text
         # conditional GETs for known documents only: list pages are where new items appear
         headers = dict(request.headers)
-        etag, modified, _ = (known or {}).get(canonical_url(url), ("", "", 0))
+        etag, modified, _ = (known or {}).get(canonical_url(url, self.session), ("", "", 0))
         if request.method == "GET" and etag:
             headers["If-None-Match"] = etag
         if request.method == "GET" and modified:
@@ -174,7 +176,7 @@ class GovSpider(scrapy.Spider):
                    "type": files.url_extension(link.url)}
                   for link in links if files.url_extension(link.url)]
         etag, modified = _validators(response)
-        return Document(url=canonical_url(response.url), source=source.name,
+        return Document(url=canonical_url(response.url, self.session), source=source.name,
                         site=urlsplit(response.url).hostname or "", doc_type=doc_type,
                         report_year=report_year, report_template=template, attachments=linked,
                         etag=etag, last_modified=modified, **_kept(response, doc_type),
@@ -196,7 +198,7 @@ class GovSpider(scrapy.Spider):
         inherited = {k: parent.get(k, "") for k in PARENT_FIELDS if k != "title"}
         etag, modified = _validators(response)
         yield Document(
-            url=canonical_url(response.url), source=source.name,
+            url=canonical_url(response.url, self.session), source=source.name,
             site=urlsplit(response.url).hostname or "", title=title, body=text,
             doc_type=doc_type, report_year=report_year,
             report_template=report_template(text, report_year)
