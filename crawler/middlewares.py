@@ -14,9 +14,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet import defer, error
 
+from crawler.adapters.generic import in_domains
 from crawler.urls import origin
 from crawler.walls import Walled, WallPolicy, bot_wall, soft_404
 from reading.encoding import declared_encoding, detect_encoding
+from reading.files import url_extension
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +29,23 @@ def source_of(request) -> str:
 
 
 class SourceMiddleware:
-    """Politeness per origin, pages per source.
+    """Politeness per origin, pages per source, redirects kept at home.
 
     Every request gets its origin as download slot, so one request at a time and the delay hold
     per origin (scheme, host, port), across all sources of the crawl. Responses are counted per
-    source, and a source stops sending requests once it reached GONGKAI_MAX_PAGES.
+    source, and a source stops sending requests once it reached GONGKAI_MAX_PAGES. A redirect
+    to a host outside its source's allowed domains is not followed (counted as the error
+    `redirected_offsite`), unless it leads to a file: attachments may sit on other hosts.
     """
 
-    def __init__(self, stats, max_pages: int):
-        self.stats = stats
+    def __init__(self, crawler, max_pages: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.max_pages = max_pages
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats, crawler.settings.getint("GONGKAI_MAX_PAGES"))
+        return cls(crawler, crawler.settings.getint("GONGKAI_MAX_PAGES"))
 
     def process_request(self, request, spider=None):
         request.meta["download_slot"] = origin(request.url)  # also fixes redirected requests
@@ -49,7 +54,19 @@ class SourceMiddleware:
                 self.stats.get_value(f"gongkai/{source}/pages", 0) >= self.max_pages:
             self.stats.set_value(f"gongkai/{source}/stopped", "page_limit")
             raise IgnoreRequest(f"source {source} reached its page limit ({self.max_pages})")
+        if source and request.meta.get("redirect_urls") and self._offsite(request, source):
+            self.stats.inc_value(f"gongkai/{source}/errors/redirected_offsite")
+            raise IgnoreRequest(f"redirect from {request.meta['redirect_urls'][0]} leaves the "
+                                f"source's sites: {request.url}")
         return None
+
+    def _offsite(self, request, source: str) -> bool:
+        spider = self.crawler.spider
+        allowed = spider.sources[source].allowed if source in getattr(spider, "sources", {}) \
+            else ()
+        first = request.meta["redirect_urls"][0]
+        return bool(allowed) and not in_domains(request.url, allowed) and \
+            not url_extension(request.url) and not url_extension(first)
 
     def process_response(self, request, response, spider=None):
         if source_of(request):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import json
 from urllib.parse import urlsplit
 
 from tests.sites import FixtureServer, crawl_sources, hanweb_detail, html, para
@@ -57,3 +58,32 @@ def test_session_ids_in_links_neither_multiply_requests_nor_documents(tmp_path):
     assert asked == {**{f"/list/{p}.html": 1 for p in range(2)},
                      **{f"/art/{n}.html": 1 for n in range(1, DOCUMENTS + 1)}}
     assert runs["java"]["new"] == DOCUMENTS
+
+
+def test_a_redirect_off_the_configured_sites_is_not_followed_but_one_to_a_file_is(tmp_path):
+    from tests.sites import make_pdf
+
+    other = FixtureServer({"/elsewhere.html": hanweb_detail(
+        "别处的文章", "2024-01-02", "别的网站", "", "", para("不属于配置的网站。")),
+        "/files/report.pdf": (make_pdf(["附件正文"]), "application/pdf")}, "127.0.0.33")
+    moved = lambda target: lambda handler: (302, {"Location": target}, b"")  # noqa: E731
+    home = FixtureServer({
+        "/list.html": html('<html><head><title>列表</title></head><body>'
+                           '<a href="/art/1.html">通知</a><a href="/go/away.html">外链</a>'
+                           '<a href="/download/2.pdf">附件</a></body></html>'),
+        "/art/1.html": hanweb_detail("本站的通知", "2024-01-03", "示例市人民政府", "", "",
+                                     para("本站的正文。")),
+        "/go/away.html": moved(other.base + "/elsewhere.html"),
+        "/download/2.pdf": moved(other.base + "/files/report.pdf")}, "127.0.0.32")
+    try:
+        rows, runs = crawl_sources(tmp_path, [{
+            "name": "home", "start_urls": [home.base + "/list.html"],
+            "allowed_domains": ["127.0.0.32"]}])
+    finally:
+        home.close()
+        other.close()
+    asked_elsewhere = [path for _, path, _ in other.requests if path != "/robots.txt"]
+    assert asked_elsewhere == ["/files/report.pdf"]  # a file may sit on another host
+    assert json.loads(runs["home"]["error_detail"]) == {"redirected_offsite": 1}
+    assert f"{home.base}/art/1.html" in rows
+    assert not any("elsewhere" in url for url in rows)
