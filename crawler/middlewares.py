@@ -17,7 +17,7 @@ from twisted.internet import defer, error
 from crawler.adapters.generic import in_domains
 from crawler.urls import origin
 from crawler.walls import Walled, WallPolicy, bot_wall, soft_404
-from reading.encoding import declared_encoding, detect_encoding
+from reading.encoding import declared_encoding, page_encoding
 from reading.files import url_extension
 
 log = logging.getLogger(__name__)
@@ -78,16 +78,18 @@ class EncodingMiddleware:
     """Decode pages by HTTP header, then BOM, then <meta charset>, then detection.
 
     Scrapy does the first three (and reads GB2312/GBK as GB18030); when a page declares nothing
-    it would fall back to cp1252, which turns GBK Chinese into mojibake. Detection fixes that.
+    it would fall back to cp1252, which turns GBK Chinese into mojibake, and when the
+    declaration lies (utf-8 said around GBK text) the text is lost. `page_encoding` fixes both.
     """
 
     def process_response(self, request, response, spider=None):
         if not isinstance(response, TextResponse) or not response.body:
             return response
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        if declared_encoding(response.body, content_type):
+        encoding = page_encoding(response.body, content_type)
+        if encoding == declared_encoding(response.body, content_type):
             return response
-        return response.replace(encoding=detect_encoding(response.body))
+        return response.replace(encoding=encoding)
 
 
 class Walls:

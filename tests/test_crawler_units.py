@@ -57,6 +57,17 @@ def test_undeclared_gbk_is_detected_and_declared_charsets_win():
     assert "防汛" in decode_html(text.encode("gbk"), "text/html; charset=GBK")
 
 
+@pytest.mark.parametrize("declared", ['<meta charset="utf-8">', '<meta charset="iso-8859-1">',
+                                      '<meta http-equiv="Content-Type" '
+                                      'content="text/html; charset=windows-1252">'])
+def test_a_charset_that_lies_is_not_believed(declared):
+    """Templates that say utf-8 (or a Western charset) around GBK text, as old CMSs do."""
+    page = f"<html><head>{declared}</head><body><p>各乡镇人民政府：请做好防汛准备工作。</p></body></html>"
+    assert "防汛准备" in decode_html(page.encode("gbk"))
+    assert "防汛准备" in decode_html(page.encode("gbk"), "text/html; charset=utf-8")
+    assert "防汛准备" in decode_html(page.encode("utf-8"))  # a true declaration still wins
+
+
 def response(status=200, body=b"", headers=None, url="http://x.gov.cn/a.html"):
     return Response(url, status=status, body=body, headers=headers or {})
 
