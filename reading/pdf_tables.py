@@ -23,18 +23,18 @@ _CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\n|\n(?=
                         r"\u3400-\u9fff\uff00-\uffef])")
 
 
+class NoTextLayer(Exception):
+    """A PDF whose pages are only images (a scan): nothing to read until it is OCR'd."""
+
+
 def pdf_rows(body: bytes) -> list[Row]:
     """Every row of every table a PDF draws, in page order; [] when it draws none. Raises
-    UnreadableFile for a broken PDF."""
+    NoTextLayer for a scan, UnreadableFile for a broken PDF."""
     with _opened(body) as pdf:
+        if not any(page.chars for page in pdf.pages):
+            raise NoTextLayer("no page of the PDF has a text layer")
         return [row for page in pdf.pages for table in page.find_tables()
                 for row in _rows(table)]
-
-
-def has_text(body: bytes) -> bool:
-    """Whether any page of a PDF has a text layer (a scan has only images)."""
-    with _opened(body) as pdf:
-        return any(page.chars for page in pdf.pages)
 
 
 @contextmanager
@@ -44,7 +44,7 @@ def _opened(body: bytes):
     try:
         with pdfplumber.open(io.BytesIO(body)) as pdf:
             yield pdf
-    except UnreadableFile:
+    except (UnreadableFile, NoTextLayer):
         raise
     except Exception as exc:  # pdfminer raises its own errors for broken files
         raise UnreadableFile(f"unreadable pdf: {exc}") from exc

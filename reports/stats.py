@@ -39,10 +39,6 @@ class StatsReport:
 SCANNED = "扫描件：PDF 没有文字层，表格无法读取（待文字识别）"
 
 
-class ScannedFile(Exception):
-    """A file that is only images: nothing to read until it is OCR'd."""
-
-
 def _readings(kind: str, body: bytes, content_type: str) -> Iterator[list]:
     """The ways to read a file's rows of cells, the most faithful first (made when asked)."""
     if kind == "html":
@@ -52,8 +48,6 @@ def _readings(kind: str, body: bytes, content_type: str) -> Iterator[list]:
     elif kind == "xlsx":
         yield rows_from.xlsx_rows(body)
     elif kind == "pdf":  # tables by their ruling lines; text lines for a PDF that draws none
-        if not pdf_tables.has_text(body):
-            raise ScannedFile(SCANNED)
         yield pdf_tables.pdf_rows(body)
         yield rows_from.text_rows(files.extract_text(body, kind))
     else:
@@ -62,7 +56,7 @@ def _readings(kind: str, body: bytes, content_type: str) -> Iterator[list]:
 
 def document_readings(doc: dict, raw: tuple[bytes, str] | None) -> Iterator[list]:
     """The rows of cells of a document, each way it can be read, made when asked for: from
-    its kept bytes, else its archived text. Raises ScannedFile for a scan."""
+    its kept bytes, else its archived text. Raises pdf_tables.NoTextLayer for a scan."""
     if raw is not None:
         body, content_type = raw
         kind = files.detect(body, doc["url"], content_type) or "html"
@@ -124,8 +118,8 @@ def parse_document(doc: dict, raw: tuple[bytes, str] | None) -> dict:
                 found = tables
             if found.found() and not found.missing:
                 break  # complete: no need to read it another way
-    except ScannedFile as scanned:
-        return {**report_data(doc, None, {}), "unreadable": str(scanned)}
+    except pdf_tables.NoTextLayer:
+        return {**report_data(doc, None, {}), "unreadable": SCANNED}
     figures = {} if found.found() else prose_figures(doc["body"])
     return report_data(doc, found if found.found() else None, figures)
 
