@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 
 from .model import REFRESH_COUNTS
@@ -12,23 +14,35 @@ class RunLog:
     """What `Archive` knows of the runs that filled it (uses the archive's `db`)."""
 
     def start_run(self, source: str) -> int:
-        """Record the start of a crawl run; return its id."""
-        return self.db.execute("INSERT INTO crawl_runs (source, started_at) VALUES (?, ?) "
-                               "RETURNING id", (source, time.time())).fetchone()[0]
+        """Record the start of a crawl run by this process; return its id. A run of the
+        source left 'running' by a process of this host that is gone is marked 'killed'."""
+        host = socket.gethostname()
+        for run_id, pid in self.db.execute(
+                "SELECT id, pid FROM crawl_runs WHERE source = ? AND status = 'running' "
+                "AND host = ?", (source, host)).fetchall():
+            if not _alive(pid):
+                self.db.execute("UPDATE crawl_runs SET status = 'killed' WHERE id = ?",
+                                (run_id,))
+        return self.db.execute("INSERT INTO crawl_runs (source, started_at, pid, host) "
+                               "VALUES (?, ?, ?, ?) RETURNING id",
+                               (source, time.time(), os.getpid(), host)).fetchone()[0]
 
     def finish_run(self, run_id: int, counts: dict, errors: dict, status: str,
-                   walls: dict | None = None) -> None:
-        """Record the end of a crawl run: counts, errors by kind, and bot walls met
-        (`{"blocked": {origin: …}, "walled": {origin: {path: …}}}`, see crawler/walls.py)."""
+                   walls: dict | None = None, limits: dict | None = None) -> None:
+        """Record the end of a crawl run: counts, errors by kind, bot walls met
+        (`{"blocked": {origin: …}, "walled": {origin: {path: …}}}`, see crawler/walls.py) and
+        what the crawl held back (crawler/outcomes.py). `status`: finished, stopped (a page
+        limit) or interrupted (a signal)."""
         self.db.execute(
             "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
             "unchanged = ?, gone = ?, attachments = ?, duplicates = ?, errors = ?, "
-            "error_detail = ?, walls = ?, status = ? WHERE id = ?",
+            "error_detail = ?, walls = ?, limits = ?, status = ? WHERE id = ?",
             (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
              counts.get("unchanged", 0), counts.get("gone", 0), counts.get("attachments", 0),
              counts.get("duplicate", 0),
              sum(errors.values()), json.dumps(errors, ensure_ascii=False),
-             json.dumps(walls or {}, ensure_ascii=False), status, run_id))
+             json.dumps(walls or {}, ensure_ascii=False),
+             json.dumps(limits or {}, ensure_ascii=False), status, run_id))
 
     def runs(self, limit: int = 20, source: str | None = None) -> list[dict]:
         """Return the most recent crawl runs (of one source), newest first."""
@@ -62,3 +76,16 @@ class RunLog:
         """The most recent refreshes, newest first."""
         rows = self.db.execute("SELECT * FROM refresh_runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this host is running (a pid of 0: not recorded, not known)."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

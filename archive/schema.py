@@ -106,6 +106,9 @@ ADDED_COLUMNS = (
     ("documents", "site_name", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "section", "TEXT NOT NULL DEFAULT ''"),
     ("report_stats", "missing_rows", "INTEGER NOT NULL DEFAULT 0"),
+    ("crawl_runs", "limits", "TEXT NOT NULL DEFAULT '{}'"),
+    ("crawl_runs", "pid", "INTEGER NOT NULL DEFAULT 0"),
+    ("crawl_runs", "host", "TEXT NOT NULL DEFAULT ''"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",

@@ -123,15 +123,18 @@ for i = 1, #seen, 2 do
 end
 return busy
 """
-# ARGV: prefix, worker → put back what this worker holds (it is closing)
-_RELEASE = """
+# ARGV: prefix, worker, delay ms → put back what this worker holds (it is closing: an
+# interrupted worker may have had an answer a moment ago, so its origins wait the delay)
+_RELEASE = _NOW + """
 local p, me = ARGV[1], ARGV[2]
+local due = now + tonumber(ARGV[3])
 local held = redis.call('HGETALL', p .. 'held:' .. me)
 for j = 1, #held, 2 do
   local o = string.match(held[j], '^(.*) %d+$')
   redis.call('LPUSH', p .. 'q:' .. o, held[j + 1])
   if redis.call('GET', p .. 'lease:' .. o) == me then redis.call('DEL', p .. 'lease:' .. o) end
-  redis.call('ZADD', p .. 'ready', 0, o)
+  local at = redis.call('ZSCORE', p .. 'ready', o)
+  if not at or tonumber(at) < due then redis.call('ZADD', p .. 'ready', due, o) end
 end
 redis.call('DEL', p .. 'held:' .. me)
 redis.call('HDEL', p .. 'workers', me)
@@ -285,7 +288,7 @@ class OriginQueue(Base):
 
     def release(self) -> None:
         """On close: put back what this worker still holds, for the others."""
-        self._release(args=[self.prefix, self.worker])
+        self._release(args=[self.prefix, self.worker, int(self.delay * 1000)])
         self.leased.clear()
         self.held.clear()
 

@@ -1,26 +1,39 @@
-"""Downloader middlewares (origins and sources, encodings, bot walls, per-origin backoff) and
-the HTTP download handler that keeps walls. Their order lives in crawler/settings.py."""
+"""Downloader middlewares (origins and sources, encodings, bot walls) and the HTTP download
+handler that keeps walls, pace and size caps. Their order lives in crawler/settings.py; the
+per-origin pace (delays, Retry-After, backoff) in crawler/politeness.py."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-import gzip
 import logging
-import time
 import zlib
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse
-from twisted.internet import defer, error
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 
 from crawler.adapters.generic import in_domains
-from crawler.urls import origin
+from crawler.outcomes import Interrupted, TooLarge, held, in_flight, interrupted
+from crawler.politeness import Pace
+from crawler.traps import TrapGuard
+from crawler.urls import canonical_url, origin
 from crawler.walls import Walled, WallPolicy, bot_wall, soft_404
 from reading.encoding import declared_encoding, page_encoding
 from reading.files import url_extension
 
 log = logging.getLogger(__name__)
+
+
+MAX_REDIRECTS = 10  # redirects in a row before the chain is given up as a trap
+
+
+def redirect_loop(request) -> bool:
+    """Whether a redirected request goes back to a URL of its own chain."""
+    chain = request.meta.get("redirect_urls") or ()
+    return canonical_url(request.url) in {canonical_url(url) for url in chain}
 
 
 def source_of(request) -> str:
@@ -54,11 +67,20 @@ class SourceMiddleware:
                 self.stats.get_value(f"gongkai/{source}/pages", 0) >= self.max_pages:
             self.stats.set_value(f"gongkai/{source}/stopped", "page_limit")
             raise IgnoreRequest(f"source {source} reached its page limit ({self.max_pages})")
-        if source and request.meta.get("redirect_urls") and self._offsite(request, source):
-            self.stats.inc_value(f"gongkai/{source}/errors/redirected_offsite")
-            raise IgnoreRequest(f"redirect from {request.meta['redirect_urls'][0]} leaves the "
-                                f"source's sites: {request.url}")
+        redirects = request.meta.get("redirect_urls") if source else None
+        if redirects:
+            self._check_redirect(request, source, redirects)
         return None
+
+    def _check_redirect(self, request, source: str, redirects: list[str]) -> None:
+        """Raise IgnoreRequest for a redirect that loops, runs on, or leaves home."""
+        kind = "redirect_loop" if redirect_loop(request) \
+            else "redirect_chain" if len(redirects) > MAX_REDIRECTS \
+            else "redirected_offsite" if self._offsite(request, source) else ""
+        if kind:
+            self.stats.inc_value(f"gongkai/{source}/errors/{kind}")
+            raise IgnoreRequest(f"redirect from {redirects[0]} not followed ({kind}): "
+                                f"{request.url}")
 
     def _offsite(self, request, source: str) -> bool:
         spider = self.crawler.spider
@@ -72,6 +94,49 @@ class SourceMiddleware:
         if source_of(request):
             self.stats.inc_value(f"gongkai/{source_of(request)}/pages")
         return response
+
+
+class TrapMiddleware:
+    """Requests into a crawler trap (crawler/traps.py) are not sent; each is counted under
+    its source's `limits.traps`, by pattern. Asked again by the download handler just before
+    a request leaves: requests wait in their origin's queue, and a pattern may have become a
+    trap meanwhile."""
+
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+        self.guard = TrapGuard.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        self.refuse(request)
+        return None
+
+    def refuse(self, request) -> None:
+        """Raise IgnoreRequest if the request is in a trap."""
+        source = source_of(request)
+        if not source:  # robots.txt
+            return
+        cut = self.guard.refusal(request.url)
+        if cut is not None:
+            traps = held(self.stats, source).setdefault("traps", {})
+            traps[cut] = traps.get(cut, 0) + 1
+            raise IgnoreRequest(f"{request.url} is in a crawler trap ({cut})")
+
+
+class Decompression(HttpCompressionMiddleware):
+    """Scrapy's decompression, a body inflating past the size cap (a gzip bomb) reported as
+    `too_large` like any other body over it."""
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            if isinstance(exc.__cause__, _DecompressionMaxSizeExceeded):
+                raise TooLarge(str(exc)) from None
+            raise
 
 
 class EncodingMiddleware:
@@ -139,7 +204,7 @@ class Walls:
         if reason:
             raise IgnoreRequest(f"{response.url} is behind a bot wall ({reason})")
         if soft_404(response):
-            self.stats.inc_value("gongkai/soft_404")
+            request.meta["soft_404"] = True
             return response.replace(status=404)
         return response
 
@@ -197,25 +262,31 @@ class WallAwareDownloadHandler(HTTP11DownloadHandler):
     what came back at once: the origin's next request leaves when this transfer ends, which
     with a short delay is before the middlewares see this answer.
 
-    It also starts the origin's delay when the answer (or the failure) is in: Scrapy counts
-    the delay from when a request was sent, so a slow answer would eat into the quiet time
-    the site gets before the next request."""
+    It also tells the origin's pace (crawler/politeness.py) of each answer as it comes in, so
+    the quiet time runs from the answer (Scrapy counts it from when the request was sent, and
+    a slow answer would eat into it) and a Retry-After holds before the next request leaves.
+    Its transfers can be cancelled when the crawl is interrupted (crawler/run.py)."""
 
     async def download_request(self, request):
         walls = Walls.of(self.crawler)
         walls.refuse(request)
+        TrapMiddleware(self.crawler).refuse(request)
+        transfer = asyncio.ensure_future(super().download_request(request))
+        in_flight(self.crawler).add(transfer)
+        response = None
         try:
-            response = await super().download_request(request)
+            response = await transfer
+        except (asyncio.CancelledError, DownloadCancelledError) as exc:
+            if interrupted(self.crawler):
+                raise Interrupted(request.url) from None
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise TooLarge(str(exc) or request.url) from exc  # the size cap's cancellation
         finally:
-            self._answered(request)
+            in_flight(self.crawler).discard(transfer)
+            Pace.of(self.crawler).answered(request, response)
         walls.observe(request, response)
         return response
-
-    def _answered(self, request) -> None:
-        downloader = self.crawler.engine.downloader if self.crawler.engine else None
-        slot = downloader.slots.get(request.meta.get("download_slot")) if downloader else None
-        if slot is not None:
-            slot.lastseen = time.monotonic()  # the clock Scrapy's downloader uses
 
 
 _SEEN = "gongkai_wall"  # meta: the handler's verdict on the answer ("" for a real page)
@@ -223,58 +294,18 @@ _WALL_SIZE = 64 * 1024  # a compressed answer larger than this is no challenge p
 
 
 def _decoded(response) -> bytes | None:
-    """The body without its Content-Encoding (identity, gzip, deflate), or None."""
+    """The body without its Content-Encoding (identity, gzip, deflate), or None; b"" when it
+    is compressed and larger than a wall page could be, or inflates beyond one."""
     encoding = response.headers.get("Content-Encoding", b"").decode("latin-1").strip().lower()
     if encoding in ("", "identity"):
         return response.body
-    if len(response.body) > _WALL_SIZE:
-        return b""  # real content: no wall to see
-    try:
-        if encoding in ("gzip", "x-gzip"):
-            return gzip.decompress(response.body)
-        if encoding == "deflate":
-            return zlib.decompress(response.body, -zlib.MAX_WBITS if response.body[:1] != b"x"
-                                   else zlib.MAX_WBITS)
-    except (OSError, EOFError, zlib.error):
+    if len(response.body) > _WALL_SIZE or encoding not in ("gzip", "x-gzip", "deflate"):
+        return b"" if len(response.body) > _WALL_SIZE else None
+    wbits = zlib.MAX_WBITS | 16 if encoding != "deflate" else \
+        zlib.MAX_WBITS if response.body[:1] == b"x" else -zlib.MAX_WBITS
+    inflater = zlib.decompressobj(wbits)
+    try:  # a bomb inflates to gigabytes: never more than a wall page's size
+        body = inflater.decompress(response.body, _WALL_SIZE + 1)
+    except zlib.error:
         return None
-    return None
-
-
-class BackoffMiddleware:
-    """Per-origin backoff: each 5xx answer or timeout doubles the origin's delay (up to
-    MAX_DELAY), each good answer halves it back toward the configured delay."""
-
-    MIN_STEP = 0.25
-    MAX_DELAY = 30.0
-    BAD_STATUS = {500, 502, 503, 504, 522, 524, 408, 429}
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.base = crawler.settings.getfloat("DOWNLOAD_DELAY")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def _slot(self, request):
-        downloader = self.crawler.engine.downloader
-        return downloader.slots.get(request.meta.get("download_slot") or origin(request.url))
-
-    def _slow_down(self, request) -> None:
-        slot = self._slot(request)
-        if slot is not None:
-            slot.delay = min(max(slot.delay * 2, self.MIN_STEP), self.MAX_DELAY)
-
-    def process_response(self, request, response, spider=None):
-        slot = self._slot(request)
-        if response.status in self.BAD_STATUS:
-            self._slow_down(request)
-        elif slot is not None and slot.delay > self.base:
-            slot.delay = max(self.base, slot.delay / 2)
-        return response
-
-    def process_exception(self, request, exception, spider=None):
-        if isinstance(exception, (TimeoutError, defer.TimeoutError, error.TimeoutError,
-                                  error.TCPTimedOutError)):
-            self._slow_down(request)  # an overloaded host; refused connections are not
-        return None
+    return b"" if len(body) > _WALL_SIZE else body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archive import Archive, Document
+from crawler.outcomes import interrupted
 
 COUNTS = ("new", "updated", "unchanged", "gone", "attachments", "duplicate", "pages")
 
@@ -29,8 +30,9 @@ class ArchivePipeline:
         stats = self.crawler.stats
         if isinstance(item, Document):
             stats.inc_value(f"gongkai/{item.source}/{self.archive.upsert(item)}")
-        elif "gone" in item and self.archive.mark_gone(item["gone"]):
-            stats.inc_value(f"gongkai/{item['source']}/gone")
+        elif "gone" in item:  # a known document is gone; any other URL is a broken link
+            stats.inc_value(f"gongkai/{item['source']}/gone" if self.archive.mark_gone(
+                item["gone"]) else f"gongkai/{item['source']}/errors/{item['missing']}")
         elif "unchanged" in item and self.archive.touch(item["unchanged"]):
             stats.inc_value(f"gongkai/{item['source']}/unchanged")
         return item
@@ -38,11 +40,17 @@ class ArchivePipeline:
     def close_spider(self, spider=None):
         stats = self.crawler.stats.get_stats()
         finished = stats.get("finish_reason", "finished") == "finished"
+        stopped_by = interrupted(self.crawler)
         for name, run_id in self.runs.items():
             prefix = f"gongkai/{name}/"
             counts = {k: stats.get(prefix + k, 0) for k in COUNTS}
             errors = {k.removeprefix(prefix + "errors/"): v for k, v in stats.items()
                       if k.startswith(prefix + "errors/")}
-            status = "finished" if finished and not stats.get(prefix + "stopped") else "stopped"
-            self.archive.finish_run(run_id, counts, errors, status, stats.get(prefix + "walls"))
+            limits = dict(stats.get(prefix + "limits") or {})
+            if stopped_by:
+                limits["interrupted_by"] = stopped_by
+            status = "interrupted" if stopped_by else \
+                "finished" if finished and not stats.get(prefix + "stopped") else "stopped"
+            self.archive.finish_run(run_id, counts, errors, status, stats.get(prefix + "walls"),
+                                    limits)
         self.archive.close()

@@ -1,11 +1,20 @@
-"""Run a crawl of every given source in this process (one Twisted reactor per process)."""
+"""Run a crawl of every given source in this process (one Twisted reactor per process), and stop
+it cleanly on SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+
 from scrapy.crawler import CrawlerProcess
+from scrapy.utils.ossignal import install_shutdown_handlers, signal_names
 from tldextract import TLDExtract
 
+from crawler.outcomes import in_flight
 from crawler.spiders.gov import GovSpider
+
+_PR_SET_PDEATHSIG = 1
 
 
 def offline_suffix_list() -> None:
@@ -21,10 +30,39 @@ def offline_suffix_list() -> None:
                                        include_psl_private_domains=True)
 
 
-def crawl(sources: list[dict], settings: dict) -> None:
+def interrupt(process: CrawlerProcess, crawler, signame: str) -> None:
+    """Stop the crawl now: transfers under way are dropped (a stalling server would hold a
+    graceful stop for its whole timeout), queued requests are not sent, and the pipelines
+    close, recording every source's run as interrupted."""
+    crawler.stats.set_value("gongkai/interrupted", signame)
+    for transfer in list(in_flight(crawler)):
+        transfer.cancel()
+    process.stop()
+
+
+def crawl(sources: list[dict], settings: dict, *, own_group: bool = False) -> None:
     """Crawl every source to completion in one engine, writing to the archive named in the
-    settings: politeness is per origin across all sources (crawler/settings.py)."""
+    settings: politeness is per origin across all sources (crawler/settings.py).
+
+    SIGTERM or SIGINT stops the crawl within seconds, its runs recorded as interrupted; a
+    second one stops it at once. `own_group`: run in a process group of its own, dying with
+    the parent (gongkai/refresh.py starts crawls so and passes its signals on)."""
+    if own_group:
+        os.setpgrp()  # a terminal's Ctrl-C goes to the parent, which tells each child once
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # not Linux: a dead parent leaves the crawl running
+            pass
     offline_suffix_list()
     process = CrawlerProcess(settings)
-    process.crawl(GovSpider, sources=sources)
-    process.start()
+    crawler = process.create_crawler(GovSpider)
+    process.crawl(crawler, sources=sources)
+
+    def stop(signum, _frame):
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(process._signal_kill)
+        reactor.callFromThread(interrupt, process, crawler, signal_names.get(signum, signum))
+
+    install_shutdown_handlers(stop)
+    process.start(install_signal_handlers=False)

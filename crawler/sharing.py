@@ -4,6 +4,7 @@ Both live in Redis under the crawl's key prefix."""
 
 from __future__ import annotations
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
@@ -25,8 +26,11 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         key, netloc = self._key(request), urlparse_cached(request).netloc
         if key and netloc not in self._parsers:
             body = self.crawler.gongkai_frontier.server.get(key)
-            if body is not None:
-                self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
+            if body is not None:  # parsed as if fetched: its Crawl-delay holds here too
+                parser = self._parsers[netloc] = build_from_crawler(self._parserimpl,
+                                                                    self.crawler, body)
+                await self.crawler.signals.send_catch_log_async(
+                    signal=signals.robots_parsed, robotparser=parser, request=request)
         return await super().robot_parser(request)
 
     async def _parse_robots(self, response, netloc, request):

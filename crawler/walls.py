@@ -9,6 +9,7 @@ ever solved and no wall page is stored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -41,6 +42,24 @@ def soft_404(response) -> bool:
         return False
     text = response.body.decode("utf-8", errors="ignore")
     return any(marker in text for marker in _SOFT_404)
+
+
+_MISSING = re.compile("页面不存在|页面找不到|找不到页面|找不到您|页面已删除|已被删除|已删除|已撤下|"
+                      "不存在|无法找到|访问的页面")
+_MISSING_TITLE = re.compile(r"^\D*\b404\b\D*$")
+MISSING_BODY = 300  # a "not found" text is short; a document discussing one is not
+
+
+def missing_page(page) -> bool:
+    """Whether a page extracted from the article template says it is not there: "not found"
+    words in its title or short body, and none of a document's metadata (publisher, index or
+    document number, written date) that a real document shows around its text."""
+    if page.publisher or page.index_number or page.doc_number or page.written_date:
+        return False
+    if len(page.body) > MISSING_BODY:
+        return False
+    return bool(_MISSING.search(page.title) or _MISSING_TITLE.match(page.title)
+                or _MISSING.search(page.body))
 
 
 def wall_scope(url: str) -> str:

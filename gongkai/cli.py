@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -32,11 +33,17 @@ FAILURES = (ConfigError, pipeline.RefreshError, IndexBusy, NoIndex, IndexMismatc
 
 
 class _Group(click.Group):
-    """Report expected failures as one line on stderr with exit code 1, not a traceback."""
+    """Report expected failures as one line on stderr with exit code 1, not a traceback; a
+    crawl stopped by a signal with its report and the shell's code for that signal (130 for
+    SIGINT, 143 for SIGTERM)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except pipeline.CrawlInterrupted as exc:  # what was crawled is kept and reported
+            _print_crawl(exc.report)
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(128 + signal.Signals[exc.signame].value)
         except FAILURES as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
@@ -78,7 +85,25 @@ def _print_crawl(report) -> None:
             for scope, wall in sorted(scopes.items()):
                 click.echo(f"  walled path: {origin}{scope} ({wall['reason']}): "
                            f"{wall['walls']} walls, {wall['skipped']} requests not sent")
+        _print_limits(json.loads(run.get("limits") or "{}"))
     click.echo(f"crawl took {report.seconds:.1f}s")
+
+
+def _print_limits(limits: dict) -> None:
+    """What a crawl run held back (crawler/outcomes.py), a line each."""
+    for pattern, skipped in sorted(limits.get("traps", {}).items()):
+        click.echo(f"  trap: {pattern}: page after page with nothing new; "
+                   f"{skipped} requests not sent")
+    for origin, wait in sorted(limits.get("retry_after", {}).items()):
+        click.echo(f"  Retry-After: {origin}: waited {wait['waits']} times, "
+                   f"{wait['seconds']:g}s in all")
+    for origin, delay in sorted(limits.get("crawl_delay", {}).items()):
+        click.echo(f"  Crawl-delay: {origin}: {delay:g}s between requests (robots.txt)")
+    if limits.get("truncated"):
+        click.echo(f"  truncated: {limits['truncated']} pages too large to read whole; "
+                   "read in their first part")
+    if limits.get("interrupted_by"):
+        click.echo(f"  interrupted by {limits['interrupted_by']}: the crawl did not finish")
 
 
 def _print_index(report) -> None:

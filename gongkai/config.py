@@ -51,6 +51,18 @@ SETTINGS = [
     Setting("crawl.max_pages", 0, int, "Stop a source after this many pages (0: no limit)."),
     Setting("crawl.concurrency", 16, int,
             "Requests in flight at once across all origins (each origin gets one at a time)."),
+    Setting("crawl.max_delay", 30.0, float,
+            "Most seconds between two requests to one origin that a robots.txt Crawl-delay or "
+            "the backoff after 5xx answers and timeouts may ask for."),
+    Setting("crawl.max_retry_after", 300.0, float,
+            "Most seconds an origin is left alone when it answers 429 or 503 with Retry-After."),
+    Setting("crawl.trap_limit", 50, int,
+            "Pages in a row of one URL pattern (a path's query variants, or paths that differ "
+            "in numbers only) that hold neither a document nor a new link: after so many, the "
+            "pattern is a trap (an endless calendar, paging past the end) and is not followed."),
+    Setting("crawl.query_variants", 1000, int,
+            "Query strings of one path that may hold neither a document nor a new link, in a "
+            "row or not, before its other query strings are not followed (0: no limit)."),
     Setting("crawl.session_parameters", "", str,
             "More names of URL parameters that carry a visitor's session (comma-separated), "
             "dropped from every URL like jsessionid, sid, PHPSESSID and ASP.NET_SessionId."),
@@ -103,6 +115,11 @@ class Config:
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The settings of one section (`crawl` → {"delay": 1.0, …})."""
+        return {k.removeprefix(name + "."): v for k, v in self.values.items()
+                if k.startswith(name + ".")}
 
     @property
     def data_dir(self) -> Path:

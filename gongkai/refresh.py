@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import multiprocessing
+import signal
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +25,17 @@ class RefreshError(Exception):
 
 class RefreshBusy(RefreshError):
     """Another refresh holds the data directory's lock: this one did not start."""
+
+
+class CrawlInterrupted(RefreshError):
+    """A crawl stopped by SIGTERM or SIGINT; `report` has its runs (status interrupted), and
+    `run` the refresh's row when a refresh was stopped so."""
+
+    def __init__(self, signame: str, report: CrawlReport):
+        super().__init__(f"crawl interrupted by {signame}")
+        self.signame = signame
+        self.report = report
+        self.run: dict | None = None
 
 
 class RefreshFailed(RefreshError):
@@ -69,27 +82,54 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
         start_seq, identity = archive.max_seq(), archive.identity()
     shared = _join_shared_crawl(redis_url, identity, start_seq,
                                 config["crawl.lease"]) if redis_url else None
-    settings = scrapy_settings(
-        config.archive, config["crawl.delay"], config["crawl.user_agent"],
-        max_pages=config["crawl.max_pages"], timeout=config["crawl.timeout"],
-        retries=config["crawl.retries"], concurrency=max(1, config["crawl.concurrency"]),
-        full=full, progress=progress and workers == 1, log_level=log_level, frontier=shared,
-        session_parameters=config["crawl.session_parameters"])
+    settings = scrapy_settings(config.archive, config.section("crawl"), full=full,
+                               progress=progress and workers == 1, log_level=log_level,
+                               frontier=shared)
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=run_crawl, args=(sources, settings),
-                                name=f"gongkai-crawl-{n}") for n in range(workers)]
-    for child in children:
-        child.start()
-    for child in children:
-        child.join()
+                                kwargs={"own_group": True}, name=f"gongkai-crawl-{n}")
+                for n in range(workers)]
+    with _passing_signals(children) as stopped_by:
+        for child in children:
+            child.start()
+        for child in children:
+            child.join()
+    with Archive(config.archive) as archive:
+        report = CrawlReport(runs=list(reversed(archive.runs(limit=len(sources) * workers))),
+                             seconds=time.monotonic() - started)
+    if stopped_by:
+        raise CrawlInterrupted(stopped_by[0], report)
     failed = [str(c.exitcode) for c in children if c.exitcode != 0]
     if failed:
         raise RefreshError(f"{len(failed)} of {workers} crawler processes failed "
                            f"(exit codes {', '.join(failed)})")
-    with Archive(config.archive) as archive:
-        runs = archive.runs(limit=len(sources) * workers)
-    return CrawlReport(runs=list(reversed(runs)), seconds=time.monotonic() - started)
+    return report
+
+
+@contextmanager
+def _passing_signals(children: list):
+    """While the crawler children run, SIGTERM and SIGINT to this process go on to each of
+    them as SIGTERM (they run in process groups of their own, so a terminal's Ctrl-C reaches
+    them only so, once): the first stops their crawl cleanly, a second at once. Yields the
+    list of the signals' names received."""
+    received: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signals go to the main thread only
+        return
+
+    def pass_on(signum, _frame):
+        received.append(signal.Signals(signum).name)
+        for child in children:
+            if child.pid is not None and child.exitcode is None:
+                child.terminate()
+
+    previous = {s: signal.signal(s, pass_on) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _join_shared_crawl(redis_url: str, archive_id: str, start_seq: int, lease: float) -> dict:
@@ -167,6 +207,9 @@ def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
             built = index(config)
             counts.update(indexed=built.added + built.deleted, documents=built.documents)
             computed = stats(config)
+        except CrawlInterrupted as exc:  # stopped on purpose: no index update, not a failure
+            exc.run = _finish_refresh(config, run_id, "interrupted", counts, str(exc))
+            raise
         except Exception as exc:
             reason = failure_reason(exc)
             raise RefreshFailed(reason, _finish_refresh(config, run_id, "failed", counts,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from croniter import croniter
 
 from gongkai.config import Config
-from gongkai.refresh import RefreshFailed, failure_reason, refresh
+from gongkai.refresh import CrawlInterrupted, RefreshFailed, failure_reason, refresh
 
 log = logging.getLogger(__name__)
 LINE_COUNTS = ("pages", "new", "updated", "gone", "indexed", "documents")
@@ -54,6 +54,9 @@ def run_schedule(config: Config, runs: int | None = None,
             report = refresh(config, trigger="schedule")
             log.info(run_line(report.run))
             on_done(report)
+        except CrawlInterrupted as exc:  # the scheduler itself was told to stop
+            log.error(run_line(exc.run))
+            raise
         except RefreshFailed as exc:
             log.error(run_line(exc.run))
             on_done(exc)

@@ -28,9 +28,10 @@ class UnreadableFile(Exception):
 
 
 def url_extension(url: str) -> str:
-    """Return the file type named by a URL (path or filename parameter), or ""."""
+    """Return the file type named by a URL (path or filename parameter), or "". Path
+    parameters (`a.pdf;jsessionid=…`) are no part of the name."""
     parts = urlsplit(url)
-    candidates = [unquote(parts.path)]
+    candidates = ["/".join(s.split(";")[0] for s in unquote(parts.path).split("/"))]
     query = parse_qs(parts.query)
     for key in ("filename", "pathfile", "file", "fileName", "path"):
         candidates += query.get(key, [])

@@ -65,13 +65,15 @@ def dir_bytes(path: Path) -> int:
 def crawl_run(row: dict) -> dict:
     """One crawl run as the status shows it."""
     walls = json.loads(row.get("walls") or "{}")
+    ended = row["finished_at"] or (time.time() if row["status"] == "running" else None)
     return {"started_at": when(row["started_at"]), "finished_at": when(row["finished_at"]),
-            "seconds": round((row["finished_at"] or time.time()) - row["started_at"], 1),
+            "seconds": round(ended - row["started_at"], 1) if ended else None,
             "status": row["status"],
             **{k: row.get(k, 0) for k in ("pages", "new", "updated", "unchanged", "gone",
                                           "attachments", "duplicates")},
             "errors": json.loads(row.get("error_detail") or "{}"),
-            "blocked_origins": walls.get("blocked", {}), "walled_paths": walls.get("walled", {})}
+            "blocked_origins": walls.get("blocked", {}), "walled_paths": walls.get("walled", {}),
+            "limits": json.loads(row.get("limits") or "{}")}
 
 
 def refresh_run(row: dict) -> dict:

@@ -76,13 +76,15 @@ class FixtureServer:
     however late a busy machine runs the server's threads (`assert_polite`).
 
     `latency`: seconds each answer takes; `headers`: sent with every answer (a session
-    cookie, as real sites set one)."""
+    cookie, as real sites set one). A route callable returns (status, headers, body), or
+    None when it wrote its answer itself (logged with status 0)."""
 
     def __init__(self, routes: dict, host: str = "127.0.0.1", latency: float = 0.0,
                  headers: dict | None = None, port: int = 0):
         self.routes = routes
         self.changed: set[str] = set()  # paths edited since LAST_MODIFIED: they date from LATER
         self.requests: list[tuple[str, str, int]] = []
+        self.arrived: list[str] = []  # paths as their requests come in, before any answer
         self.spans: list[tuple[float, float, str]] = []
         self.latency = latency
         self.extra_headers = headers or {}
@@ -111,13 +113,18 @@ class FixtureServer:
 
     def answer(self, handler) -> None:
         started = time.monotonic()
+        self.arrived.append(urlsplit(handler.path).path)
         if self.latency:
             time.sleep(self.latency)
         path = urlsplit(handler.path).path
         route = self.routes.get(handler.path) or self.routes.get(path) or \
             self.routes.get(path.split(";")[0])  # `;jsessionid=…` is not routed on, as in Java
         if callable(route):
-            status, headers, body = route(handler)
+            answer = route(handler)
+            if answer is None:  # the route wrote its own answer (a stall, a broken connection)
+                self.requests.append((handler.command, handler.path, 0))
+                return
+            status, headers, body = answer
         elif route is None:
             status, headers, body = 404, {}, b"<html><body>404 Not Found</body></html>"
         elif handler.headers.get("If-Modified-Since") == self.last_modified(handler.path):

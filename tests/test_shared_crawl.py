@@ -93,6 +93,19 @@ def test_a_second_shared_crawl_is_incremental(shared):
         assert details and all(status == 304 for _, status in details), family
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_workers_on_several_machines_join_one_crawl_and_survive_a_killed_one(tmp_path):
     """Three `gongkai crawl` commands, as on three machines (archive on PostgreSQL); one is
     killed with SIGKILL mid-crawl; the other two fetch everything, its lost request too."""
@@ -112,7 +125,9 @@ def test_workers_on_several_machines_join_one_crawl_and_survive_a_killed_one(tmp
             while sum(len(s.spans) for s in servers.values()) < total // 3:
                 assert time.monotonic() < deadline, "the crawl did not get going"
                 time.sleep(0.05)
-            os.killpg(workers[0].pid, signal.SIGKILL)  # the worker and its crawler process
+            for child in _children(workers[0].pid):  # the crawler process, in its own group
+                os.kill(child, signal.SIGKILL)
+            os.killpg(workers[0].pid, signal.SIGKILL)  # and the command that started it
             for worker in workers[1:]:
                 output = worker.communicate(timeout=240)[0]
                 assert worker.returncode == 0, output

@@ -182,7 +182,13 @@ def operated(tmp_path, archive_path, index_root, engine):
                       {"blocked": {"https://search.example.gov.cn": {
                           "reason": "412 $_ts", "walls": 3, "skipped": 17}},
                        "walled": {"http://swt.example.gov.cn": {"/jsearch/": {
-                           "reason": "非法请求", "walls": 1, "skipped": 4}}}})
+                           "reason": "非法请求", "walls": 1, "skipped": 4}}}},
+                      {"traps": {"http://swt.example.gov.cn:80/cal.jsp?date": 120},
+                       "retry_after": {"http://swt.example.gov.cn:80": {"waits": 2,
+                                                                        "seconds": 60.0}},
+                       "truncated": 1})
+        killed = db.start_run("old")  # a crawl whose process died, as the next start finds it
+        db.db.execute("UPDATE crawl_runs SET status = 'killed' WHERE id = ?", (killed,))
         ok = db.start_refresh("schedule")
         db.finish_refresh(ok, "ok", {"pages": 40, "new": 3, "updated": 1, "gone": 2,
                                      "indexed": 6, "documents": 5})
@@ -205,6 +211,9 @@ def test_the_status_api_shows_runs_walls_index_schedule_and_disk(operated, engin
     assert run["errors"] == {"http_404": 2, "timeout": 1}
     assert run["blocked_origins"]["https://search.example.gov.cn"]["skipped"] == 17
     assert run["walled_paths"]["http://swt.example.gov.cn"]["/jsearch/"]["walls"] == 1
+    assert run["limits"]["traps"] == {"http://swt.example.gov.cn:80/cal.jsp?date": 120}
+    assert sources["old"]["runs"][0]["status"] == "killed"
+    assert sources["old"]["runs"][0]["seconds"] is None  # not "until now": it ended unseen
     counts = {(c["source"], c["doc_type"]): c["documents"] for c in data["documents"]}
     assert counts == {("test", "annual_report"): 3, ("test", "notice"): 1,
                       ("test", "budget"): 1}
@@ -220,10 +229,16 @@ def test_the_status_api_shows_runs_walls_index_schedule_and_disk(operated, engin
 
 def test_the_status_page_shows_the_same(operated):
     soup = BeautifulSoup(operated.test_client().get("/status").get_data(as_text=True), "lxml")
-    text = soup.get_text(" ")
+    text = " ".join(soup.get_text(" ").split())
     assert "整站被拦截：https://search.example.gov.cn" in text
     assert "路径被拦截：http://swt.example.gov.cn/jsearch/" in text
-    assert "http_404 2" in text and "下次运行" in text and "IndexBusy" in text
+    assert "链接失效 2" in text and "超时 1" in text and "下次运行" in text and "IndexBusy" in text
+    assert soup.select_one("abbr[title=http_404]").get_text() == "链接失效"
+    assert "爬虫陷阱：http://swt.example.gov.cn:80/cal.jsp?date（连续无新内容，120 个请求未发出）" \
+        in text
+    assert "按 Retry-After 等待：http://swt.example.gov.cn:80（2 次，共 60.0 秒）" in text
+    assert "1 个页面过大，只读取了开头部分。" in text
+    assert "进程被终止" in soup.select_one("section[data-source=old]").get_text()
     assert soup.select_one("section[data-source=never]").get_text().count("还没有抓取过") == 1
     assert soup.select_one("footer a[href='/status']") is not None
 

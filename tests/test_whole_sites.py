@@ -68,7 +68,7 @@ def test_walled_paths_are_asked_once_and_reported(crawled, family):
         "/search/": "ruishu_js_challenge", "/interface/": "jiasule_js_challenge",
         "/ysqgk/": "illegal_request_page"}
     assert scopes["/interface/"]["walls"] == 1 and scopes["/interface/"]["skipped"] >= 1
-    assert runs[family]["status"] == "finished" and runs[family]["errors"] == 0
+    assert runs[family]["status"] == "finished" and runs[family]["errors"] == 0, runs[family]["error_detail"]
 
 
 def test_a_site_that_walls_everything_is_closed_after_three_answers(crawled):

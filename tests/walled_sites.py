@@ -65,6 +65,10 @@ class Site:
     documents: dict[str, dict] = field(default_factory=dict)
 
     def wall_routes(self) -> None:
+        """The walled paths of CHROME, and the home page it links (a real site has one: a
+        link to nothing is reported as a broken link)."""
+        self.routes.setdefault("/", html(f"<html><head><title>首页</title></head><body>{CHROME}"
+                                         f'<a href="{self.start}">信息公开</a></body></html>'))
         self.routes.update({"/search/index.jsp": ruishu, "/interface/getInfo.do": jiasule,
                             "/ysqgk/apply.html": illegal, "/ysqgk/query.html": illegal})
 

@@ -8,18 +8,22 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive import Archive, Document
 from crawler import attachments
 from crawler.adapters import adapter_for, generic
 from crawler.classify import classify, report_template
 from crawler.extract import clean_text, extract
+from crawler.middlewares import redirect_loop
+from crawler.outcomes import NO_CONTACT, failure_kind, held, reported
+from crawler.traps import TrapGuard, pattern
 from crawler.urls import SESSION_PARAMETERS, canonical_url, origin, session_parameters
+from crawler.walls import missing_page
 from reading import files
 
 # Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
@@ -27,6 +31,10 @@ _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*<
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in files.EXTENSIONS}
 # What a page hands to the files it links: their title and metadata come from it.
+# Pages are read (extracted, their links found) in their first PARSE_LIMIT bytes only: reading
+# takes about 1.5 s and 80 MB per MB of HTML, and a page of many MB (a runaway table, a dump)
+# would stall the crawl and fill memory. Real pages are well under it; files are read whole.
+PARSE_LIMIT = 2 * 1024 * 1024
 PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
                  "category", "site_name", "section")
 
@@ -61,10 +69,14 @@ class GovSpider(scrapy.Spider):
         self.archive: Archive | None = None
         self.start_seq = 0
         self.session = SESSION_PARAMETERS
+        self.seen: set[int] = set()  # hashes of the canonical URLs linked so far
+        self.traps: TrapGuard | None = None
 
     async def start(self):
         settings = self.crawler.settings
         self.session = session_parameters(settings.getlist("GONGKAI_SESSION_PARAMETERS"))
+        self.traps = TrapGuard.of(self.crawler)
+        self.crawler.signals.connect(self.dropped, signal=signals.request_dropped)
         if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
             self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
             # a shared crawl's workers compare with the archive as it was when the crawl began
@@ -72,6 +84,15 @@ class GovSpider(scrapy.Spider):
         for source in self.sources.values():
             for url in source.start_urls:
                 yield self.follow(url, source, {})
+
+    def dropped(self, request, spider=None):
+        """A request the scheduler dropped as seen before: a redirect back into its own chain
+        ends there, and is counted as the loop it is."""
+        source = request.meta.get("source", "")
+        if source and redirect_loop(request):
+            self.crawler.stats.inc_value(f"gongkai/{source}/errors/redirect_loop")
+            self.logger.warning("redirect loop: %s", " -> ".join(
+                [*request.meta["redirect_urls"], request.url]))
 
     def closed(self, reason):
         if self.archive is not None:
@@ -87,27 +108,35 @@ class GovSpider(scrapy.Spider):
     def parse(self, response):
         source = self.sources[response.meta["source"]]
         if response.status in (404, 410):
-            yield {"gone": canonical_url(response.url, self.session), "source": source.name}
+            yield self._missing(response, source, "soft_404" if response.meta.get("soft_404")
+                                else f"http_{response.status}")
             return
         if response.status == 304:  # a known document, asked conditionally, has not changed
+            self._answered(response.url, True)
             yield {"unchanged": canonical_url(response.url, self.session), "source": source.name}
             return
         kind = files.detect(response.body, response.url,
-                                  response.headers.get("Content-Type", b"").decode("latin-1"))
+                            response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind:
+            self._answered(response.url, True)
             yield from self.attachment(response, source, kind)
             return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(f"gongkai/{source.name}/skipped/not_text")
             return
+        response = self._bounded(response, source)
         links = generic.links(response)
         page = self.document(response, source, links) \
             if isinstance(response, HtmlResponse) else None
+        if page is not None and missing_page(page):  # "page not found" in the article template
+            yield self._missing(response, source, "soft_404")
+            return
         if page is not None and page.body:  # a page that only links a PDF is not a document,
             yield page                       # but its title and metadata go to the file
         listed = list(adapter_for(response, source.platform).requests(response))
         known = self._known([*(link.url for link in links), *listed])
         targets = [*(link.url for link in links), *self._stop_paging(listed, known, source)]
+        self._answered(response.url, page is not None or self._fresh(targets, response.url))
         if page is None and not targets and _JS_SHELL.search(response.text):
             # content only a browser would render: say so instead of reading nothing silently
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/js_only_page")
@@ -119,6 +148,40 @@ class GovSpider(scrapy.Spider):
             request = self.follow(target, source, parent, known, texts.get(_url(target), ""))
             if request is not None:
                 yield request
+
+    def _missing(self, response, source: Source, kind: str) -> dict:
+        """A URL that answers "not found": a known document is gone, any other an error of
+        `kind` (the pipeline asks the archive which)."""
+        self._answered(response.url, False)
+        return {"gone": canonical_url(response.url, self.session), "source": source.name,
+                "missing": kind}
+
+    def _bounded(self, response: TextResponse, source: Source) -> TextResponse:
+        """The page cut to PARSE_LIMIT bytes (counted as `truncated`), or the page."""
+        if len(response.body) <= PARSE_LIMIT:
+            return response
+        limits = held(self.crawler.stats, source.name)
+        limits["truncated"] = limits.get("truncated", 0) + 1
+        self.logger.warning("%s is %.1f MB: reading its first %d MB only", response.url,
+                            len(response.body) / 1e6, PARSE_LIMIT // 2**20)
+        return response.replace(body=response.body[:PARSE_LIMIT], encoding=response.encoding)
+
+    def _fresh(self, targets: list, url: str) -> bool:
+        """Record the targets as linked; return whether one is new to this crawl and outside
+        the page's own URL pattern (crawler/traps.py)."""
+        own, fresh = pattern(url, self.session), False
+        for target in targets:
+            key = canonical_url(_url(target), self.session)
+            if hash(key) not in self.seen:
+                self.seen.add(hash(key))
+                fresh = fresh or pattern(key, self.session) != own
+        return fresh
+
+    def _answered(self, url: str, productive: bool) -> None:
+        if self.traps is not None and self.traps.answered(url, productive):
+            self.logger.warning("%s: %d pages in a row with nothing new; not following that "
+                                "URL pattern further (a crawler trap)", self.traps.pattern(url),
+                                self.traps.limit)
 
     def _stop_paging(self, listed: list, known: dict, source: Source) -> list:
         """Drop an adapter's further list pages when its list shows only items the archive
@@ -207,28 +270,26 @@ class GovSpider(scrapy.Spider):
             **_kept(response, doc_type), **inherited)
 
     def on_error(self, failure):
-        """Count a failed request by kind; the crawl goes on."""
-        source = failure.request.meta.get("source", "")
-        if failure.check(HttpError):  # before IgnoreRequest, its base class
-            kind = f"http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt, a bot wall, a page limit: policy
+        """Count a failed request by kind (crawler/outcomes.py); the crawl goes on."""
+        request = failure.request
+        source = request.meta.get("source", "")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt, a bot wall, a trap, a page limit: policy, counted where decided
             self.crawler.stats.inc_value(f"gongkai/{source}/skipped/ignored")
-            self.logger.info("skipped: %s (%s)", failure.request.url, failure.value)
+            self.logger.info("skipped: %s (%s)", request.url, failure.value)
             return None
-        elif failure.check(DNSLookupError):
-            kind = "dns"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            kind = "timeout"
-        else:
-            kind = failure.type.__name__
-        retry = None if kind == "dns" or kind.startswith("http_") \
-            else _other_scheme(failure.request)
+        kind = failure_kind(failure)
+        if kind == "interrupted":
+            return None
+        retry = _other_scheme(request, kind) if kind in NO_CONTACT else None
         if retry is not None:  # many sites answer on one scheme only (DOMAIN.md §3.2)
             self.crawler.stats.inc_value(f"gongkai/{source}/scheme_fallback")
-            self.logger.info("%s failed (%s); trying %s", failure.request.url, kind, retry.url)
+            self.logger.info("%s failed (%s); trying %s", request.url, kind, retry.url)
             return retry
+        # the URL as configured or linked failed as it did, whatever its other scheme did
+        kind = reported(request.meta.get("first_failure") or kind)
         self.crawler.stats.inc_value(f"gongkai/{source}/errors/{kind}")
-        self.logger.warning("request failed (%s): %s", kind, failure.request.url)
+        self.logger.warning("request failed (%s): %s", kind, request.url)
         return None
 
 
@@ -262,7 +323,7 @@ def _url(target) -> str:
     return target if isinstance(target, str) else target.url
 
 
-def _other_scheme(request) -> scrapy.Request | None:
+def _other_scheme(request, kind: str) -> scrapy.Request | None:
     """The same request over the other scheme (http↔https), once per request."""
     if request.meta.get("scheme_fallback"):
         return None
@@ -273,4 +334,5 @@ def _other_scheme(request) -> scrapy.Request | None:
         return None
     return request.replace(url=swapped, dont_filter=True,
                            meta={**request.meta, "scheme_fallback": True,
+                                 "first_failure": kind,
                                  "download_slot": origin(swapped)})

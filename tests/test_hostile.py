@@ -1,0 +1,89 @@
+"""The crawler on sites that behave as parts of the real web do (tests/hostile_sites.py): it ends
+by itself, stores every real document once under its clean URL and nothing else, keeps
+Retry-After and Crawl-delay, and reports each fault by kind."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.hostile_sites import hostile_sites
+from tests.sites import CLOCK, crawl_sources
+
+TRAP_LIMIT = 8
+# A pattern is cut when the spider has read TRAP_LIMIT of its pages; meanwhile the downloader
+# may have fetched more of them, up to the requests it holds at once ([crawl] concurrency).
+IN_FLIGHT = 16
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    sites = hostile_sites()
+    try:
+        rows, runs = crawl_sources(tmp_path_factory.mktemp("hostile"), sites.sources(),
+                                   timeout=2, retries=1, max_delay=2, trap_limit=TRAP_LIMIT)
+        yield sites, rows, runs
+    finally:
+        sites.close()
+
+
+def _asked(server) -> collections.Counter:
+    """Requests per path (without session ids or queries)."""
+    return collections.Counter(urlsplit(path).path.split(";")[0] for _, path, _ in
+                               server.requests)
+
+
+def test_every_real_document_is_stored_once_under_its_clean_url(crawled):
+    sites, rows, _ = crawled
+    assert sorted(rows) == sorted(sites.expected)
+    assert "关于调整办事时间的公告" == rows[sites.portal.base + "/gbk.html"]["title"]
+    assert "周六上午照常办公" in rows[sites.portal.base + "/gbk.html"]["body"]
+    big = rows[sites.portal.base + "/big.html"]
+    assert big["title"] == "示例市统计数据汇编" and "统计数据如下" in big["body"]
+
+
+def test_traps_are_cut_after_the_limit_and_reported(crawled):
+    sites, _, runs = crawled
+    asked = _asked(sites.portal)
+    # paging: 3 real pages, then pages without items until the limit
+    assert TRAP_LIMIT + 3 <= asked["/list.jsp"] <= TRAP_LIMIT + 3 + IN_FLIGHT
+    assert TRAP_LIMIT <= asked["/cal.jsp"] <= TRAP_LIMIT + IN_FLIGHT
+    assert TRAP_LIMIT <= asked["/search.jsp"] <= TRAP_LIMIT + IN_FLIGHT
+    traps = json.loads(runs["portal"]["limits"])["traps"]
+    base = sites.portal.base
+    assert set(traps) == {f"{base}/list.jsp?page", f"{base}/cal.jsp?date",
+                          f"{base}/search.jsp?kw"}
+    assert traps[f"{base}/search.jsp?kw"] == 300 - asked["/search.jsp"]
+    # every document was asked for once, whatever session ids its links carried
+    assert all(n == 1 for path, n in asked.items() if path.startswith("/art/"))
+
+
+def test_each_fault_is_reported_by_kind(crawled):
+    _, _, runs = crawled
+    assert json.loads(runs["portal"]["error_detail"]) == {
+        "soft_404": 1, "too_large": 1, "bad_attachment": 2}
+    assert json.loads(runs["faults"]["error_detail"]) == {
+        "http_500": 1, "reset": 1, "timeout": 2, "redirect_loop": 1, "redirect_chain": 1,
+        "redirected_offsite": 1}
+    assert json.loads(runs["slow"]["error_detail"]) == {}
+    assert json.loads(runs["portal"]["limits"])["truncated"] == 1
+    assert {run["status"] for run in runs.values()} == {"finished"}
+
+
+def test_retry_after_and_crawl_delay_are_kept(crawled):
+    sites, _, runs = crawled
+    for path in ("/busy.html", "/limit.html"):  # asked again after the wait, and only then
+        spans = sorted(sites.faults.spans)
+        refused = next(end for _, end, p in spans if p == path)
+        following = [start for start, _, _ in spans if start > refused]
+        assert following and min(following) - refused >= 2 - CLOCK
+    assert json.loads(runs["faults"]["limits"])["retry_after"] == {
+        sites.faults.base: {"waits": 2, "seconds": 4.0}}
+    spans = sorted(sites.slow.spans)
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+    assert len(spans) == 4 and min(gaps) >= 1 - CLOCK  # robots.txt, index, two documents
+    assert json.loads(runs["slow"]["limits"])["crawl_delay"] == {sites.slow.base: 1.0}
