@@ -118,8 +118,8 @@ def portal_routes(sizes: Sizes) -> dict:
         f'<a href="/search.jsp?kw={n}">热词{n}</a>' for n in range(sizes.search_links)))
     routes["/search.jsp"] = lambda h: (200, HTML, _page("搜索结果", "没有找到相关结果。"
                                                         '<a href="/index.html">首页</a>'))
-    rows = "<tr><td>统计项目</td><td>12345</td><td>67890</td></tr>" * (
-        sizes.big_page // 48 + 1)
+    row = "<tr><td>统计项目</td><td>12345</td><td>67890</td></tr>"
+    rows = row * (sizes.big_page // len(row.encode()) + 1)
     routes["/big.html"] = hanweb_detail("示例市统计数据汇编", "2024-04-01", "示例市统计局",
                                         "", "11000000/2024-99", para("统计数据如下。")
                                         + f"<table>{rows}</table>")
