@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import time
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.ossignal import install_shutdown_handlers, signal_names
@@ -15,6 +16,9 @@ from crawler.outcomes import in_flight
 from crawler.spiders.gov import GovSpider
 
 _PR_SET_PDEATHSIG = 1
+# A second signal this soon after the first is the same one arriving twice (systemd signals
+# every process of the service, and `gongkai crawl` passes its own on), not a second request.
+SAME_SIGNAL = 2.0
 
 
 def offline_suffix_list() -> None:
@@ -45,7 +49,7 @@ def crawl(sources: list[dict], settings: dict, *, own_group: bool = False) -> No
     settings: politeness is per origin across all sources (crawler/settings.py).
 
     SIGTERM or SIGINT stops the crawl within seconds, its runs recorded as interrupted; a
-    second one stops it at once. `own_group`: run in a process group of its own, dying with
+    second one, SAME_SIGNAL seconds or more later, stops it at once. `own_group`: run in a process group of its own, dying with
     the parent (gongkai/refresh.py starts crawls so and passes its signals on)."""
     if own_group:
         os.setpgrp()  # a terminal's Ctrl-C goes to the parent, which tells each child once
@@ -58,10 +62,16 @@ def crawl(sources: list[dict], settings: dict, *, own_group: bool = False) -> No
     crawler = process.create_crawler(GovSpider)
     process.crawl(crawler, sources=sources)
 
-    def stop(signum, _frame):
+    first: list[float] = []
+
+    def stop(signum, frame):
         from twisted.internet import reactor
 
-        install_shutdown_handlers(process._signal_kill)
+        if first:  # the same signal sent to the whole group, or a second request
+            if time.monotonic() - first[0] >= SAME_SIGNAL:
+                process._signal_kill(signum, frame)
+            return
+        first.append(time.monotonic())
         reactor.callFromThread(interrupt, process, crawler, signal_names.get(signum, signum))
 
     install_shutdown_handlers(stop)

@@ -74,8 +74,12 @@ def _runs(tmp_path) -> list[dict]:
         return [dict(r) for r in db.execute("SELECT * FROM crawl_runs ORDER BY id")]
 
 
-@pytest.mark.parametrize("during", ["/drip.html", "/big.html"])
-def test_sigterm_stops_a_crawl_within_seconds_and_records_it_interrupted(tmp_path, during):
+@pytest.mark.parametrize("during, group", [("/drip.html", False), ("/big.html", False),
+                                           ("/drip.html", True)])
+def test_sigterm_stops_a_crawl_within_seconds_and_records_it_interrupted(tmp_path, during,
+                                                                          group):
+    """`group`: the crawler process gets SIGTERM too, as systemd sends it to every process
+    of a service: one stop all the same, recorded."""
     drip = {"on": during == "/drip.html"}  # a dripping server holds its origin: one at a time
     server = _site(drip)
     try:
@@ -84,6 +88,8 @@ def test_sigterm_stops_a_crawl_within_seconds_and_records_it_interrupted(tmp_pat
         if during == "/big.html":
             time.sleep(0.5)  # the page is in: reading its first MB takes seconds
         process.send_signal(signal.SIGTERM)
+        if group:
+            os.kill(_runs(tmp_path)[0]["pid"], signal.SIGTERM)
         out, err = process.communicate(timeout=STOPPED_WITHIN)
     finally:
         drip["on"] = False
