@@ -103,27 +103,27 @@ class TrapMiddleware:
     trap meanwhile."""
 
     def __init__(self, crawler):
-        self.stats = crawler.stats
-        self.guard = TrapGuard.of(crawler)
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_request(self, request, spider=None):
-        self.refuse(request)
+        refuse_trap(self.crawler, request)
         return None
 
-    def refuse(self, request) -> None:
-        """Raise IgnoreRequest if the request is in a trap."""
-        source = source_of(request)
-        if not source:  # robots.txt
-            return
-        cut = self.guard.refusal(request.url)
-        if cut is not None:
-            traps = held(self.stats, source).setdefault("traps", {})
-            traps[cut] = traps.get(cut, 0) + 1
-            raise IgnoreRequest(f"{request.url} is in a crawler trap ({cut})")
+
+def refuse_trap(crawler, request) -> None:
+    """Raise IgnoreRequest if the request is in a trap, counting it for its source."""
+    source = source_of(request)
+    if not source:  # robots.txt
+        return
+    cut = TrapGuard.of(crawler).refusal(request.url)
+    if cut is not None:
+        traps = held(crawler.stats, source).setdefault("traps", {})
+        traps[cut] = traps.get(cut, 0) + 1
+        raise IgnoreRequest(f"{request.url} is in a crawler trap ({cut})")
 
 
 class Decompression(HttpCompressionMiddleware):
@@ -270,7 +270,7 @@ class WallAwareDownloadHandler(HTTP11DownloadHandler):
     async def download_request(self, request):
         walls = Walls.of(self.crawler)
         walls.refuse(request)
-        TrapMiddleware(self.crawler).refuse(request)
+        refuse_trap(self.crawler, request)
         transfer = asyncio.ensure_future(super().download_request(request))
         in_flight(self.crawler).add(transfer)
         response = None

@@ -30,11 +30,11 @@ from reading import files
 _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*</div>", re.I)
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in files.EXTENSIONS}
-# What a page hands to the files it links: their title and metadata come from it.
 # Pages are read (extracted, their links found) in their first PARSE_LIMIT bytes only: reading
 # takes about 1.5 s and 80 MB per MB of HTML, and a page of many MB (a runaway table, a dump)
 # would stall the crawl and fill memory. Real pages are well under it; files are read whole.
 PARSE_LIMIT = 2 * 1024 * 1024
+# What a page hands to the files it links: their title and metadata come from it.
 PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
                  "category", "site_name", "section")
 
