@@ -23,6 +23,8 @@ What the crawl held back on purpose is not an error: it is kept as the run's `li
 - `retry_after`: {origin: {"waits": n, "seconds": total}} waited on 429/503 answers
 - `traps`: {URL pattern: requests not sent} (crawler/traps.py)
 - `truncated`: pages read only in their first part, so large they were (crawler/spiders/gov.py)
+- `robots_txt`: requests robots.txt forbids
+- `interrupted_by`: the signal that stopped the crawl (crawler/run.py)
 """
 
 from __future__ import annotations

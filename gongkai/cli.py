@@ -99,6 +99,8 @@ def _print_limits(limits: dict) -> None:
                    f"{wait['seconds']:g}s in all")
     for origin, delay in sorted(limits.get("crawl_delay", {}).items()):
         click.echo(f"  Crawl-delay: {origin}: {delay:g}s between requests (robots.txt)")
+    if limits.get("robots_txt"):
+        click.echo(f"  robots.txt: {limits['robots_txt']} requests forbidden, not sent")
     if limits.get("truncated"):
         click.echo(f"  truncated: {limits['truncated']} pages too large to read whole; "
                    "read in their first part")

@@ -70,6 +70,7 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file, engine):
              for path, doc in pages.items() for file in doc.files}
     assert files and set(rows) == {base + path for path in pages} | set(files)
     assert "errors: http_500 1 " in out  # the robots.txt-forbidden page is not an error
+    assert "robots.txt: 1 requests forbidden, not sent" in out  # but it is told
 
     for url, (parent, doc) in files.items():  # a report's statistics table, as a file
         row = rows[url]

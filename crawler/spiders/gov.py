@@ -274,7 +274,11 @@ class GovSpider(scrapy.Spider):
         request = failure.request
         source = request.meta.get("source", "")
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt, a bot wall, a trap, a page limit: policy, counted where decided
+            # a bot wall, a trap, a page limit, a redirect: policy, counted where decided;
+            # robots.txt, Scrapy's, here (its one refusal says so in its message)
+            if str(failure.value).startswith("Forbidden by robots.txt"):
+                limits = held(self.crawler.stats, source)
+                limits["robots_txt"] = limits.get("robots_txt", 0) + 1
             self.crawler.stats.inc_value(f"gongkai/{source}/skipped/ignored")
             self.logger.info("skipped: %s (%s)", request.url, failure.value)
             return None
