@@ -11,6 +11,7 @@ under `gongkai/<source>/errors/<kind>` and kept with the run (`crawl_runs.error_
 - `no_answer`: the connection closed before any answer; `refused`: nothing listens there
 - `dns`: the host name does not resolve; `tls`: the TLS handshake failed
 - `too_large`: the body (or what it inflates to) is over the download size cap
+- `read_timeout`: a page or file whose reading took too long (crawler/reader.py)
 - `bad_attachment`: a file that says it is a PDF/Office file but cannot be read
 - `redirected_offsite`: a redirect leaving the source's sites; `redirect_loop`: one back to
   a URL of its own chain; `redirect_chain`: too many in a row (crawler/middlewares.py)

@@ -35,12 +35,14 @@ def offline_suffix_list() -> None:
 
 
 def interrupt(process: CrawlerProcess, crawler, signame: str) -> None:
-    """Stop the crawl now: transfers under way are dropped (a stalling server would hold a
-    graceful stop for its whole timeout), queued requests are not sent, and the pipelines
-    close, recording every source's run as interrupted."""
+    """Stop the crawl now: transfers and the read under way are dropped (a stalling server
+    would hold a graceful stop for its whole timeout, a long read for its own), queued
+    requests are not sent, and the pipelines close, recording every source's run as
+    interrupted."""
     crawler.stats.set_value("gongkai/interrupted", signame)
     for transfer in list(in_flight(crawler)):
         transfer.cancel()
+    crawler.spider.reader.stop()  # a read under way would hold the stop as long
     process.stop()
 
 

@@ -24,6 +24,7 @@ def scrapy_settings(archive_path: str, crawl: dict, *, full: bool = False,
                                        if n.strip()],
         "GONGKAI_MAX_DELAY": crawl["max_delay"],  # crawler/politeness.py
         "GONGKAI_MAX_RETRY_AFTER": crawl["max_retry_after"],
+        "GONGKAI_READ_TIMEOUT": crawl["read_timeout"],  # crawler/reader.py
         "GONGKAI_TRAP_LIMIT": crawl["trap_limit"],  # crawler/traps.py
         "GONGKAI_QUERY_VARIANTS": crawl["query_variants"],
         "USER_AGENT": crawl["user_agent"],

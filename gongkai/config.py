@@ -56,6 +56,9 @@ SETTINGS = [
             "the backoff after 5xx answers and timeouts may ask for."),
     Setting("crawl.max_retry_after", 300.0, float,
             "Most seconds an origin is left alone when it answers 429 or 503 with Retry-After."),
+    Setting("crawl.read_timeout", 120.0, float,
+            "Seconds reading one fetched page or file (its text, links and tables) may take "
+            "before it is given up as the error read_timeout; the crawl goes on meanwhile."),
     Setting("crawl.trap_limit", 50, int,
             "Pages in a row of one URL pattern (a path's query variants, or paths that differ "
             "in numbers only) that hold neither a document nor a new link: after so many, the "

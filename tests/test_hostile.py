@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.hostile_sites import hostile_sites
-from tests.sites import CLOCK, crawl_sources
+from tests.hostile_sites import Sizes, hostile_sites, portal_routes
+from tests.sites import CLOCK, FixtureServer, crawl_sources, html
 
 TRAP_LIMIT = 8
 # A pattern is cut when the spider has read TRAP_LIMIT of its pages; meanwhile the downloader
@@ -87,3 +87,22 @@ def test_retry_after_and_crawl_delay_are_kept(crawled):
     gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
     assert len(spans) == 4 and min(gaps) >= 1 - CLOCK  # robots.txt, index, two documents
     assert json.loads(runs["slow"]["limits"])["crawl_delay"] == {sites.slow.base: 1.0}
+
+
+def test_a_read_over_the_time_limit_is_given_up_and_the_crawl_goes_on(tmp_path):
+    """The big page takes seconds to read (bench/big_pages.py); with half a second allowed,
+    it is given up as a read_timeout, and the documents after it are still read."""
+    sizes = Sizes(search_links=0)
+    routes = portal_routes(sizes)
+    routes["/index.html"] = html('<html><head><title>示例</title></head><body>'
+                                 '<a href="/art/1_1.html">一</a><a href="/big.html">大</a>'
+                                 '<a href="/art/1_2.html">二</a></body></html>')
+    server = FixtureServer(routes, "127.0.0.46")
+    try:
+        rows, runs = crawl_sources(tmp_path, [{"name": "site",
+                                               "start_urls": [server.base + "/index.html"]}],
+                                   read_timeout=0.5)
+    finally:
+        server.close()
+    assert sorted(rows) == [server.base + "/art/1_1.html", server.base + "/art/1_2.html"]
+    assert json.loads(runs["site"]["error_detail"]) == {"read_timeout": 1}

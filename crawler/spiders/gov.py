@@ -15,12 +15,12 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive import Archive, Document
-from crawler import attachments
+from crawler import attachments, reader
 from crawler.adapters import adapter_for, generic
 from crawler.classify import classify, report_template
-from crawler.extract import clean_text, extract
+from crawler.extract import Extracted
 from crawler.middlewares import redirect_loop
-from crawler.outcomes import NO_CONTACT, failure_kind, held, reported
+from crawler.outcomes import NO_CONTACT, Interrupted, failure_kind, held, reported
 from crawler.traps import TrapGuard, pattern
 from crawler.urls import SESSION_PARAMETERS, canonical_url, origin, session_parameters
 from crawler.walls import missing_page
@@ -31,8 +31,9 @@ _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*<
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in files.EXTENSIONS}
 # Pages are read (extracted, their links found) in their first PARSE_LIMIT bytes only: reading
-# takes about 1.5 s and 80 MB per MB of HTML, and a page of many MB (a runaway table, a dump)
-# would stall the crawl and fill memory. Real pages are well under it; files are read whole.
+# takes about 1.8 s and 90 MB per MB of HTML (bench/big_pages.py), and a page of many MB (a
+# runaway table, a dump) would take minutes and gigabytes. Real pages are well under it; files
+# are read whole, within [crawl] read_timeout (crawler/reader.py).
 PARSE_LIMIT = 2 * 1024 * 1024
 # What a page hands to the files it links: their title and metadata come from it.
 PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number", "written_date",
@@ -71,11 +72,13 @@ class GovSpider(scrapy.Spider):
         self.session = SESSION_PARAMETERS
         self.seen: set[int] = set()  # hashes of the canonical URLs linked so far
         self.traps: TrapGuard | None = None
+        self.reader = reader.Reader()
 
     async def start(self):
         settings = self.crawler.settings
         self.session = session_parameters(settings.getlist("GONGKAI_SESSION_PARAMETERS"))
         self.traps = TrapGuard.of(self.crawler)
+        self.reader.seconds = settings.getfloat("GONGKAI_READ_TIMEOUT", reader.READ_SECONDS)
         self.crawler.signals.connect(self.dropped, signal=signals.request_dropped)
         if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
             self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
@@ -95,6 +98,7 @@ class GovSpider(scrapy.Spider):
                 [*request.meta["redirect_urls"], request.url]))
 
     def closed(self, reason):
+        self.reader.close()
         if self.archive is not None:
             self.archive.close()
 
@@ -105,7 +109,7 @@ class GovSpider(scrapy.Spider):
             return {}
         return self.archive.lookup([canonical_url(_url(t), self.session) for t in targets])
 
-    def parse(self, response):
+    async def parse(self, response):
         source = self.sources[response.meta["source"]]
         if response.status in (404, 410):
             yield self._missing(response, source, "soft_404" if response.meta.get("soft_404")
@@ -119,15 +123,25 @@ class GovSpider(scrapy.Spider):
                             response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind:
             self._answered(response.url, True)
-            yield from self.attachment(response, source, kind)
+            document = await self.attachment(response, source, kind)
+            if document is not None:
+                yield document
             return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(f"gongkai/{source.name}/skipped/not_text")
             return
         response = self._bounded(response, source)
-        links = generic.links(response)
-        page = self.document(response, source, links) \
-            if isinstance(response, HtmlResponse) else None
+        links, extracted = [], None
+        if isinstance(response, HtmlResponse):
+            try:
+                links, extracted = await self.reader.run(
+                    reader.read_page, response.url, response.body, response.encoding)
+            except reader.ReadTimeout as exc:
+                self._unread(response, source, exc)
+                return
+            except Interrupted:
+                return
+        page = self.document(response, source, links, extracted)
         if page is not None and missing_page(page):  # "page not found" in the article template
             yield self._missing(response, source, "soft_404")
             return
@@ -148,6 +162,10 @@ class GovSpider(scrapy.Spider):
             request = self.follow(target, source, parent, known, texts.get(_url(target), ""))
             if request is not None:
                 yield request
+
+    def _unread(self, response, source: Source, exc: Exception) -> None:
+        self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/read_timeout")
+        self.logger.warning("gave up reading %s: %s", response.url, exc)
 
     def _missing(self, response, source: Source, kind: str) -> dict:
         """A URL that answers "not found": a known document is gone, any other an error of
@@ -226,10 +244,10 @@ class GovSpider(scrapy.Spider):
         return request.replace(callback=self.parse, errback=self.on_error, meta=meta,
                                headers=headers)
 
-    def document(self, response: TextResponse, source: Source, links: list) -> Document | None:
-        """Extract a detail page (its body may be empty), or None for list and navigation pages;
-        of its `links`, the attachments are recorded."""
-        extracted = extract(response.text, response.url)
+    def document(self, response: TextResponse, source: Source, links: list,
+                 extracted: Extracted | None) -> Document | None:
+        """A detail page as a document (its body may be empty), or None for list and
+        navigation pages; of its `links`, the attachments are recorded."""
         if extracted is None or not extracted.title:
             return None
         doc_type, report_year = classify(extracted.title, extracted.body)
@@ -245,14 +263,19 @@ class GovSpider(scrapy.Spider):
                         etag=etag, last_modified=modified, **_kept(response, doc_type),
                         **vars(extracted))
 
-    def attachment(self, response, source: Source, kind: str):
-        """Yield an attachment as a document with its linking page's title and metadata."""
+    async def attachment(self, response, source: Source, kind: str) -> Document | None:
+        """An attachment as a document with its linking page's title and metadata, or None."""
         try:
-            text = clean_text(files.extract_text(response.body, kind))
+            text = await self.reader.run(reader.read_file, response.body, kind)
         except files.UnreadableFile as exc:
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/bad_attachment")
             self.logger.warning("unreadable attachment %s: %s", response.url, exc)
-            return
+            return None
+        except reader.ReadTimeout as exc:
+            self._unread(response, source, exc)
+            return None
+        except Interrupted:
+            return None
         self.crawler.stats.inc_value(f"gongkai/{source.name}/attachments")
         parent = response.meta.get("parent") or {}
         title = attachments.title_for(text, response.url, parent.get("title", ""),
@@ -260,7 +283,7 @@ class GovSpider(scrapy.Spider):
         doc_type, report_year = classify(parent.get("title") or title, text)
         inherited = {k: parent.get(k, "") for k in PARENT_FIELDS if k != "title"}
         etag, modified = _validators(response)
-        yield Document(
+        return Document(
             url=canonical_url(response.url, self.session), source=source.name,
             site=urlsplit(response.url).hostname or "", title=title, body=text,
             doc_type=doc_type, report_year=report_year,
