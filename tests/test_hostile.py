@@ -16,8 +16,11 @@ from tests.sites import CLOCK, FixtureServer, crawl_sources, html
 
 TRAP_LIMIT = 8
 # A pattern is cut when the spider has read TRAP_LIMIT of its pages; meanwhile the downloader
-# may have fetched more of them, up to the requests it holds at once ([crawl] concurrency).
+# may have fetched more of them: the requests it holds at once ([crawl] concurrency), and the
+# answers waiting to be read. A delay between requests to an origin, however short, keeps
+# reading (milliseconds a page) ahead of fetching, as real delays of a second do.
 IN_FLIGHT = 16
+DELAY = 0.03
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,8 @@ def crawled(tmp_path_factory):
     sites = hostile_sites()
     try:
         rows, runs = crawl_sources(tmp_path_factory.mktemp("hostile"), sites.sources(),
-                                   timeout=2, retries=1, max_delay=2, trap_limit=TRAP_LIMIT)
+                                   delay=DELAY, timeout=2, retries=1, max_delay=2,
+                                   trap_limit=TRAP_LIMIT)
         yield sites, rows, runs
     finally:
         sites.close()
