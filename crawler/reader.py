@@ -49,13 +49,19 @@ def read_file(body: bytes, kind: str) -> str:
     return clean_text(files.extract_text(body, kind))
 
 
+def die_with_parent(signum: int) -> None:
+    """Have the kernel send this process `signum` when its parent dies (Linux; elsewhere
+    nothing: the process then outlives a parent killed outright)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum)
+    except (OSError, AttributeError):
+        pass
+
+
 def _child() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: it ends when its parent's pipe closes
-        pass
+    die_with_parent(signal.SIGKILL)
 
 
 class Reader:

@@ -3,7 +3,6 @@ it cleanly on SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import time
@@ -13,9 +12,9 @@ from scrapy.utils.ossignal import install_shutdown_handlers, signal_names
 from tldextract import TLDExtract
 
 from crawler.outcomes import in_flight
+from crawler.reader import die_with_parent
 from crawler.spiders.gov import GovSpider
 
-_PR_SET_PDEATHSIG = 1
 # A second signal this soon after the first is the same one arriving twice (systemd signals
 # every process of the service, and `gongkai crawl` passes its own on), not a second request.
 SAME_SIGNAL = 2.0
@@ -51,14 +50,12 @@ def crawl(sources: list[dict], settings: dict, *, own_group: bool = False) -> No
     settings: politeness is per origin across all sources (crawler/settings.py).
 
     SIGTERM or SIGINT stops the crawl within seconds, its runs recorded as interrupted; a
-    second one, SAME_SIGNAL seconds or more later, stops it at once. `own_group`: run in a process group of its own, dying with
-    the parent (gongkai/refresh.py starts crawls so and passes its signals on)."""
+    second one, SAME_SIGNAL seconds or more later, stops it at once. `own_group`: run in a
+    process group of its own, dying with the parent (gongkai/refresh.py starts crawls so and
+    passes its signals on)."""
     if own_group:
         os.setpgrp()  # a terminal's Ctrl-C goes to the parent, which tells each child once
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        except (OSError, AttributeError):  # not Linux: a dead parent leaves the crawl running
-            pass
+        die_with_parent(signal.SIGTERM)
     offline_suffix_list()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(GovSpider)
