@@ -17,7 +17,7 @@ demo: install
 	$(BIN)/gongkai demo
 
 test: install
-	$(BIN)/ruff check reading archive crawler reports indexer search_web gongkai tests bench
+	$(BIN)/ruff check reading archive crawler reports ocr indexer search_web gongkai tests bench
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -19,15 +19,16 @@ from pathlib import Path
 from . import db as backends
 from .db import upsert
 from .model import Document, doc_id_for
+from .ocr import OcrQueue, raw_digest
 from .reports import ReportTables
 from .runs import RunLog
 from .schema import migrate
 
 
-class Archive(RunLog, ReportTables):
+class Archive(RunLog, ReportTables, OcrQueue):
     """A connection to one archive: a SQLite file path or a `postgresql://` URL. Documents
-    here; the crawl and refresh runs (`runs.py`) and the report statistics (`reports.py`)
-    in their own modules."""
+    here; the crawl and refresh runs (`runs.py`), the report statistics (`reports.py`) and
+    the OCR of scans (`ocr.py`) in their own modules."""
 
     def __init__(self, target: str | Path):
         self.target = target
@@ -70,12 +71,14 @@ class Archive(RunLog, ReportTables):
 
     def _duplicate_of(self, doc: Document) -> str | None:
         """Return the URL of another live document with the same text, or (pages only: files
-        inherit their page's) the same 索引号, if any."""
+        inherit their page's) the same 索引号, if any. Files without text (scans, to be OCR'd)
+        are never the same by their text: it is only their linking page's title."""
         row = self.db.execute(
             "SELECT url FROM documents WHERE url != ? AND source = ? AND status = 'live' AND "
-            "(text_hash = ? OR (? = '' AND parent_url = '' AND index_number != '' AND "
-            "index_number = ?)) LIMIT 1",
-            (doc.url, doc.source, doc.text_hash(), doc.parent_url, doc.index_number)).fetchone()
+            "((text_hash = ? AND ? != '') OR (? = '' AND parent_url = '' AND "
+            "index_number != '' AND index_number = ?)) LIMIT 1",
+            (doc.url, doc.source, doc.text_hash(), doc.body, doc.parent_url,
+             doc.index_number)).fetchone()
         return row[0] if row else None
 
     def upsert(self, doc: Document) -> str:
@@ -87,11 +90,13 @@ class Archive(RunLog, ReportTables):
         digest = doc.content_hash()
         now = time.time()
         with self.db.write():
-            row = self.db.execute("SELECT content_hash, status FROM documents WHERE url = ?",
-                                  (doc.url,)).fetchone()
+            row = self.db.execute("SELECT content_hash, status, text_source, ocr_of FROM "
+                                  "documents WHERE url = ?", (doc.url,)).fetchone()
             if row is None and self._duplicate_of(doc):
                 outcome = "duplicate"
-            elif row and row["content_hash"] == digest and row["status"] == "live":
+            elif row and row["status"] == "live" and (
+                    row["ocr_of"] == raw_digest(doc.raw) if _read_by_ocr(row, doc)
+                    else row["content_hash"] == digest):
                 self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
                                 "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
                 outcome = "unchanged"
@@ -100,7 +105,8 @@ class Archive(RunLog, ReportTables):
                 del values["raw"], values["raw_type"]
                 values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
-                              status="live", seq=self._next_seq(), text_hash=doc.text_hash())
+                              status="live", seq=self._next_seq(), text_hash=doc.text_hash(),
+                              text_source="", ocr_confidence=None, ocr_of="")
                 self.db.execute(upsert("documents", tuple(values), "url"),
                                 tuple(values.values()))
                 outcome = "updated" if row else "new"
@@ -184,6 +190,12 @@ class Archive(RunLog, ReportTables):
                                "WHERE status = 'live' GROUP BY source, doc_type "
                                "ORDER BY source, doc_type")
         return [dict(r) for r in rows]
+
+
+def _read_by_ocr(row, doc: Document) -> bool:
+    """Whether a stored document's text came from OCR of the bytes the fetched one, still
+    without text, brings again or anew: then those bytes decide whether it changed."""
+    return row["text_source"] == "ocr" and not doc.body and bool(doc.raw)
 
 
 def _row_dict(row) -> dict:

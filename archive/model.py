@@ -42,7 +42,8 @@ class Document:
     parent_url: str = ""
     etag: str = ""
     last_modified: str = ""
-    # the fetched bytes of an annual report, kept so its tables can be parsed again offline
+    # the fetched bytes of an annual report, kept so its tables can be parsed again offline,
+    # or of a file without text (a scan), kept for OCR (archive/ocr.py)
     raw: bytes = field(default=b"", repr=False)
     raw_type: str = ""
 

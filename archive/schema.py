@@ -109,6 +109,9 @@ ADDED_COLUMNS = (
     ("crawl_runs", "limits", "TEXT NOT NULL DEFAULT '{}'"),
     ("crawl_runs", "pid", "INTEGER NOT NULL DEFAULT 0"),
     ("crawl_runs", "host", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "text_source", "TEXT NOT NULL DEFAULT ''"),
+    ("documents", "ocr_confidence", "REAL"),
+    ("documents", "ocr_of", "TEXT NOT NULL DEFAULT ''"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",

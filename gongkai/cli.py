@@ -161,6 +161,35 @@ def crawl(ctx, sources, full, workers):
                                 progress=True, workers=workers))
 
 
+@cli.command("ocr")
+@click.pass_context
+def ocr_cmd(ctx):
+    """Read the scanned documents the crawl kept by OCR (within [ocr] max_pages and seconds;
+    what is left waits for the next run). `refresh` runs it after the crawl."""
+    _print_ocr(_ocr(_config(ctx)))
+
+
+def _ocr(config):
+    """OCR the waiting scans, with a progress bar (documents) on a terminal."""
+    if not sys.stderr.isatty():
+        return pipeline.ocr(config)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("ocr"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+        task = bar.add_task("ocr", total=None)
+
+        def progress(done: int, expected: int) -> None:
+            bar.update(task, completed=done, total=expected)
+
+        return pipeline.ocr(config, progress=progress)
+
+
+def _print_ocr(report) -> None:
+    click.echo(f"ocr: {report.documents} documents read ({report.pages} pages, "
+               f"{report.failed} unreadable), {report.left} left for the next run; "
+               f"took {report.seconds:.1f}s")
+
+
 @cli.command()
 @click.option("--full", is_flag=True, help="Rebuild into a new index generation and swap it in.")
 @click.pass_context
@@ -179,6 +208,7 @@ def refresh(ctx, full):
     report = pipeline.refresh(_config(ctx), ctx.obj["log_level"], full=full, progress=True,
                               index=_index)
     _print_crawl(report.crawl)
+    _print_ocr(report.ocr)
     _print_index(report.index)
     _print_stats(report.stats)
     click.echo(run_line(report.run))

@@ -75,6 +75,10 @@ SETTINGS = [
     Setting("crawl.lease", 30.0, float,
             "Seconds a worker of a shared crawl holds an origin without renewing its claim: "
             "after a worker dies, its requests in flight are asked again this much later."),
+    Setting("ocr.max_pages", 30, int,
+            "Pages of one scanned document that `gongkai ocr` reads (0: all of them)."),
+    Setting("ocr.seconds", 1800.0, float,
+            "Seconds one OCR run may take (0: no limit); what is left waits for the next run."),
     Setting("index.engine", "whoosh", str,
             "Search engine: whoosh (pure Python, the default) or tantivy (large archives)."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),

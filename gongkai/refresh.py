@@ -1,4 +1,5 @@
-"""The refresh pipeline: crawl (Scrapy in a child process) → incremental index update."""
+"""The refresh pipeline: crawl (Scrapy in a child process) → OCR of scans → incremental index
+update → report statistics."""
 
 from __future__ import annotations
 
@@ -148,6 +149,16 @@ def _join_shared_crawl(redis_url: str, archive_id: str, start_seq: int, lease: f
     return frontier.frontier_settings(redis_url, prefix, crawl_start, int(lease * 1000))
 
 
+def ocr(config: Config, progress=None):
+    """Read the scans the crawl kept (ocr/stage.py), within `[ocr]` max_pages and seconds;
+    `progress(done, expected)` after each document."""
+    from ocr.stage import run
+
+    with Archive(config.archive) as archive:
+        return run(archive, max_pages=config["ocr.max_pages"], seconds=config["ocr.seconds"],
+                   progress=progress)
+
+
 def index(config: Config, full: bool = False, progress=None) -> BuildReport:
     """Update the index from the archive (full: rebuild into a new generation) with the
     configured engine; `progress(done, expected)` is called as documents are written."""
@@ -188,6 +199,7 @@ class RefreshReport:
     index: BuildReport
     stats: object
     run: dict
+    ocr: object = None
 
 
 def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
@@ -204,6 +216,7 @@ def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
             for run in crawled.runs:
                 for key in ("pages", "new", "updated", "gone"):
                     counts[key] = counts.get(key, 0) + run[key]
+            read = ocr(config)
             built = index(config)
             counts.update(indexed=built.added + built.deleted, documents=built.documents)
             computed = stats(config)
@@ -215,7 +228,7 @@ def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
             raise RefreshFailed(reason, _finish_refresh(config, run_id, "failed", counts,
                                                         reason)) from exc
         return RefreshReport(crawled, built, computed,
-                             _finish_refresh(config, run_id, "ok", counts))
+                             _finish_refresh(config, run_id, "ok", counts), read)
 
 
 def failure_reason(exc: BaseException) -> str:

@@ -72,7 +72,18 @@ def document(doc_id: str):
     q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
     return render_template("doc.html", doc=doc, report=_report_of(doc), q=q,
                            marked=mark_document(doc["title"], doc["body"], q),
-                           host=urlsplit(doc["url"]).netloc)
+                           host=urlsplit(doc["url"]).netloc, ocr=_ocr_of(doc))
+
+
+def _ocr_of(doc: dict) -> dict | None:
+    """{"confidence": …} when the document's text was read from an image (a scan), else None."""
+    try:
+        row = archive().get(doc["id"])
+    except NoArchive:
+        return None
+    if not row or row.get("text_source") != "ocr":
+        return None
+    return {"confidence": row.get("ocr_confidence") or 0.0}
 
 
 def _report_of(doc: dict) -> dict | None:

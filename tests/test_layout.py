@@ -17,9 +17,10 @@ BELOW = {
     "archive": set(),
     "crawler": {"archive", "reading"},
     "reports": {"archive", "reading"},
+    "ocr": {"archive", "reading"},
     "indexer": {"archive"},
     "search_web": {"archive", "indexer", "reports"},
-    "gongkai": {"archive", "crawler", "indexer", "reading", "reports", "search_web"},
+    "gongkai": {"archive", "crawler", "indexer", "ocr", "reading", "reports", "search_web"},
 }
 CRAWLING = {"scrapy", "scrapy_redis", "twisted"}  # the crawler's own libraries
 

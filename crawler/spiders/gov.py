@@ -290,7 +290,7 @@ class GovSpider(scrapy.Spider):
             report_template=report_template(text, report_year)
             if doc_type == "annual_report" else "",
             parent_url=parent.get("url", ""), etag=etag, last_modified=modified,
-            **_kept(response, doc_type), **inherited)
+            **_kept(response, doc_type, text), **inherited)
 
     def on_error(self, failure):
         """Count a failed request by kind (crawler/outcomes.py); the crawl goes on."""
@@ -327,10 +327,12 @@ def _parent_meta(doc: Document) -> dict:
 KEEP_RAW_BYTES = 20 * 1024 * 1024
 
 
-def _kept(response, doc_type: str) -> dict:
+def _kept(response, doc_type: str, text: str | None = None) -> dict:
     """The fetched bytes of an annual report (`reports/` parses its tables from them, again
-    offline when the parser improves); nothing for other documents."""
-    if doc_type != "annual_report" or len(response.body) > KEEP_RAW_BYTES:
+    offline when the parser improves) or of a file with no `text` (a scan, for `gongkai ocr`);
+    nothing for other documents."""
+    scan = text is not None and not text.strip()
+    if (doc_type != "annual_report" and not scan) or len(response.body) > KEEP_RAW_BYTES:
         return {}
     return {"raw": response.body,
             "raw_type": response.headers.get("Content-Type", b"").decode("latin-1")}

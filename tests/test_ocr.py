@@ -1,0 +1,126 @@
+"""Scans: a notice posted as a scanned PDF (noise, a slight turn, a red seal over its signature)
+is kept by the crawl, read by `gongkai ocr`, indexed, found by a phrase of its text and shown
+with a warning that its text was read from an image."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+
+from archive import Archive, Document
+from gongkai import refresh
+from gongkai.config import load_config
+from gongkai.samplesite.scans import NOTICE_PAGES, scanned_page
+from indexer.build import build_index
+from ocr.stage import run
+from reading.ocr import ocr_images
+from search_web import create_app
+from tests.sites import FixtureServer, hanweb_detail, html, para
+
+
+def _cer(truth: str, read: str) -> float:
+    from bench.ocr import cer
+
+    return cer(truth, read)
+
+
+def scanned_pdf(pages: list[list[str]], seal: bool = True) -> bytes:
+    images = [scanned_page(lines, seed=n, seal=seal) for n, lines in enumerate(pages)]
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", resolution=200, save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("seal", [False, True])
+def test_a_scanned_page_is_read_with_few_errors(seal):
+    """Measured by bench/ocr.py: 0.26 % clean, 0.41 % under the seal; 2 % is the issue's bar
+    for clean scans (5 % under a seal)."""
+    read = ocr_images([scanned_page(NOTICE_PAGES[1], seed=3, seal=seal)])
+    assert _cer("".join(NOTICE_PAGES[1]), read.text) <= 0.02
+    assert read.pages == 1 and 0.9 <= read.confidence <= 1
+    assert read.lines[0][5].startswith("示例县人民政府")  # top line first, boxes in points
+    assert all(0 <= x0 < x1 <= 595 and 0 <= y0 < y1 <= 842 for _, x0, y0, x1, y1, _, _ in
+               read.lines)
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    data = tmp_path_factory.mktemp("ocr")
+    routes = {
+        "/index.html": html('<html><head><title>通知公告</title></head><body>'
+                            '<a href="/art/1.html">防汛通知</a><a href="/art/2.html">公告</a>'
+                            '</body></html>'),
+        "/art/1.html": hanweb_detail("示例市人民政府办公室关于做好2024年防汛工作的通知",
+                                     "2024-05-06", "示例市人民政府办公室", "示政办发〔2024〕9号",
+                                     "11000000/2024-00009",
+                                     '<p><a href="/files/flood.pdf">通知原件（扫描件）</a></p>'),
+        "/art/2.html": hanweb_detail("关于公布办事指南的公告", "2024-05-07", "示例市政务服务中心",
+                                     "", "11000000/2024-00010", para("办事指南请见附件。")),
+        "/files/flood.pdf": (scanned_pdf(NOTICE_PAGES[:2]), "application/pdf"),
+    }
+    server = FixtureServer(routes, "127.0.0.47")
+    env = {"GONGKAI_DATA_DIR": str(data), "GONGKAI_CRAWL_DELAY": "0"}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    try:
+        refresh.crawl(config)
+    finally:
+        server.close()
+    return config, server.base + "/files/flood.pdf"
+
+
+def test_a_scan_is_kept_for_ocr_and_read_once(crawled):
+    config, scan = crawled
+    with Archive(config.archive) as archive:
+        row = archive.get(next(r["doc_id"] for r in archive.changes_since(0)
+                               if r["url"] == scan))
+        assert row["body"] == "" and archive.raw(scan) is not None
+        assert archive.ocr_counts() == {"pending": 1, "done": 0}
+        early = run(archive, seconds=1e-9)  # the budget is spent before the first document
+        assert (early.documents, early.left) == (0, 1)
+    report = refresh.ocr(config)
+    assert (report.documents, report.pages, report.failed, report.left) == (1, 2, 0, 0)
+    with Archive(config.archive) as archive:
+        row = next(r for r in archive.changes_since(0) if r["url"] == scan)
+        assert row["text_source"] == "ocr" and row["ocr_confidence"] > 0.9
+        assert _cer("".join(NOTICE_PAGES[0] + NOTICE_PAGES[1]), row["body"]) <= 0.02
+        assert row["title"].startswith("示例市人民政府办公室关于做好2024年防汛工作的通知")
+        assert archive.ocr_counts() == {"pending": 0, "done": 1}
+    assert refresh.ocr(config).documents == 0  # done once
+
+
+def test_the_scan_is_found_by_a_phrase_and_shown_as_read_from_an_image(crawled, engine,
+                                                                        tmp_path):
+    config, scan = crawled
+    refresh.ocr(config)
+    root = tmp_path / "index"
+    build_index(config.archive, root, engine=engine)
+    client = create_app({"INDEX_ROOT": str(root), "INDEX_ENGINE": engine, "TESTING": True,
+                         "ARCHIVE": str(config.archive)}).test_client()
+    hits = client.get("/api/search?q=城市易涝点").get_json()["hits"]
+    assert [hit["url"] for hit in hits] == [scan]
+    page = client.get(f"/doc/{hits[0]['id']}").get_data(as_text=True)
+    assert "文字由图像识别，可能有误" in page
+    other = client.get("/api/search?q=办事指南").get_json()["hits"][0]
+    assert "文字由图像识别" not in client.get(f"/doc/{other['id']}").get_data(as_text=True)
+
+
+def test_a_rescan_is_read_again_and_the_same_scan_keeps_its_text(tmp_path):
+    scan = scanned_pdf(NOTICE_PAGES[2:3], seal=False)
+    doc = Document(url="http://x.gov.cn/files/a.pdf", source="s", site="x.gov.cn",
+                   title="关于征集民生实事项目意见的公告", body="", raw=scan,
+                   raw_type="application/pdf")
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        assert archive.upsert(doc) == "new"
+        assert run(archive).documents == 1
+        read = archive.get(next(r["doc_id"] for r in archive.changes_since(0)))
+        assert "民生实事项目" in read["body"]
+        assert archive.upsert(doc) == "unchanged"  # fetched again, the same bytes
+        assert archive.ocr_counts() == {"pending": 0, "done": 1}
+        rescanned = dataclasses.replace(doc, raw=scanned_pdf(NOTICE_PAGES[3:4], seal=False))
+        assert archive.upsert(rescanned) == "updated"
+        assert archive.ocr_counts() == {"pending": 1, "done": 0}
+        run(archive)
+        assert "义务教育" in archive.get(read["doc_id"])["body"]
