@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from archive import Archive
 from reading.files import UnreadableFile
 from reading.ocr import ocr_file
-from reading.wraps import join_wrapped
 
 BATCH = 20
 
@@ -56,7 +55,7 @@ def run(archive: Archive, max_pages: int = 30, seconds: float = 0,
                 archive.set_ocr_text(doc["url"], "", 0.0)
             else:
                 report.pages += read.pages
-                archive.set_ocr_text(doc["url"], join_wrapped(read.text), read.confidence)
+                archive.set_ocr_text(doc["url"], read.text, read.confidence)
             report.documents += 1
             if progress is not None:
                 progress(report.documents, expected)

@@ -17,54 +17,57 @@ MARGIN = 190
 LINE = 33  # 12 pt at 200 dpi
 LEAD = 62
 
+# each line a short paragraph of its own, as in the signed notices agencies scan
 NOTICE_PAGES = [
     ["示例市人民政府办公室关于做好二〇二四年防汛工作的通知",
      "各区人民政府，市政府各部门：",
-     "为切实做好今年防汛工作，保障人民群众生命财产安全，",
-     "经市政府同意，现就有关事项通知如下。",
-     "一、压实防汛责任。各区要落实行政首长负责制，",
-     "明确每一座水库、每一段堤防的责任人。",
-     "二、加强隐患排查。汛前完成对病险水库、",
-     "地质灾害隐患点和城市易涝点的全面排查整治。",
-     "三、做好应急准备。储备足够的防汛物资，",
-     "组织开展应急演练，确保关键时刻拉得出、用得上。",
+     "\u3000\u3000为切实做好今年防汛工作，保障人民群众生命财产安全，",
+     "\u3000\u3000经市政府同意，现就有关事项通知如下。",
+     "\u3000\u3000一、压实防汛责任。各区要落实行政首长负责制，",
+     "\u3000\u3000明确每一座水库、每一段堤防的责任人。",
+     "\u3000\u3000二、加强隐患排查。汛前完成对病险水库、",
+     "\u3000\u3000地质灾害隐患点和城市易涝点的全面排查整治。",
+     "\u3000\u3000三、做好应急准备。储备足够的防汛物资，",
+     "\u3000\u3000组织开展应急演练，确保关键时刻拉得出、用得上。",
      "示例市人民政府办公室",
      "2024年5月6日"],
     ["示例县人民政府关于公布行政许可事项清单的通知",
      "各乡镇人民政府，县政府各部门：",
-     "根据国务院关于深化行政审批制度改革的要求，",
-     "县政府对本级行政许可事项进行了全面梳理。",
-     "现将清单予以公布，共计一百三十七项，",
-     "请各单位严格按照清单实施行政许可。",
-     "清单之外不得违法设定或者变相设定行政许可。",
-     "清单实行动态管理，调整情况及时向社会公布。",
+     "\u3000\u3000根据国务院关于深化行政审批制度改革的要求，",
+     "\u3000\u3000县政府对本级行政许可事项进行了全面梳理。",
+     "\u3000\u3000现将清单予以公布，共计一百三十七项，",
+     "\u3000\u3000请各单位严格按照清单实施行政许可。",
+     "\u3000\u3000清单之外不得违法设定或者变相设定行政许可。",
+     "\u3000\u3000清单实行动态管理，调整情况及时向社会公布。",
      "示例县人民政府",
      "2023年12月20日"],
     ["关于征集二〇二五年民生实事项目意见的公告",
-     "为广泛听取社会各界意见建议，",
-     "现面向社会公开征集二〇二五年民生实事项目。",
-     "征集范围包括教育、医疗、养老、交通和住房等领域，",
-     "项目应当群众受益面广、可在年内完成。",
-     "征集时间为二〇二四年十月八日至十月三十一日。",
-     "来信请注明姓名和联系电话，我们将依法保护个人信息。",
+     "\u3000\u3000为广泛听取社会各界意见建议，",
+     "\u3000\u3000现面向社会公开征集二〇二五年民生实事项目。",
+     "\u3000\u3000征集范围包括教育、医疗、养老、交通和住房等领域，",
+     "\u3000\u3000项目应当群众受益面广、可在年内完成。",
+     "\u3000\u3000征集时间为二〇二四年十月八日至十月三十一日。",
+     "\u3000\u3000来信请注明姓名和联系电话，我们将依法保护个人信息。",
      "示例市发展和改革委员会",
      "2024年9月30日"],
     ["示例区教育局关于义务教育阶段招生入学工作的通知",
      "各中小学校：",
-     "为做好本年度义务教育阶段招生入学工作，",
-     "坚持免试就近入学，严禁以任何形式选拔学生。",
-     "适龄儿童少年由户籍所在地学校招收，",
-     "随迁子女按照居住证登记地就近安排入学。",
-     "各校须于七月十日前公布招生计划和划片范围，",
-     "接受家长和社会监督。",
+     "\u3000\u3000为做好本年度义务教育阶段招生入学工作，",
+     "\u3000\u3000坚持免试就近入学，严禁以任何形式选拔学生。",
+     "\u3000\u3000适龄儿童少年由户籍所在地学校招收，",
+     "\u3000\u3000随迁子女按照居住证登记地就近安排入学。",
+     "\u3000\u3000各校须于七月十日前公布招生计划和划片范围，",
+     "\u3000\u3000接受家长和社会监督。",
      "示例区教育局",
-     "2024年6月3日"],
+     "2024年6月3日"]
 ]
 
 
-def scanned_page(lines: list[str], seed: int = 0, seal: bool = False):
+def scanned_page(lines: list[str], seed: int = 0, seal: bool = False, signed: int = 2):
     """A PIL image of the lines as a scan: grey paper, noise, a slight turn, maybe a seal over
-    the signature and some lines above it."""
+    the signature and some lines above it. The first line is the centred title, the last
+    `signed` lines the signature (right); a line starting with two ideographic spaces begins
+    a paragraph (indented), others run flush left (a salutation, a paragraph's next lines)."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     rng = random.Random(seed)
@@ -74,10 +77,12 @@ def scanned_page(lines: list[str], seed: int = 0, seal: bool = False):
     y = MARGIN
     for n, line in enumerate(lines):
         centred = n == 0
-        signature = n >= len(lines) - 2
+        signature = n >= len(lines) - signed
+        indent = line.startswith("　　")  # a paragraph's first line; others run flush
+        line = line.strip("　")
         width = draw.textlength(line, font=font)
         x = (PAGE[0] - width) / 2 if centred else \
-            PAGE[0] - MARGIN - width - 60 if signature else MARGIN + (0 if n == 1 else 2 * LINE)
+            PAGE[0] - MARGIN - width - 60 if signature else MARGIN + (2 * LINE if indent else 0)
         draw.text((x, y), line, font=font, fill=(25, 25, 25))
         y += LEAD * (1.6 if centred else 1)
     if seal:
