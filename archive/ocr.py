@@ -4,7 +4,10 @@ bytes kept), and the text OCR gave them."""
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
+
+from .db import upsert
 
 
 def raw_digest(body: bytes) -> str:
@@ -33,10 +36,13 @@ class OcrQueue:
                                "text_source = 'ocr'").fetchone()[0]
         return {"pending": pending, "done": done}
 
-    def set_ocr_text(self, url: str, text: str, confidence: float) -> bool:
+    def set_ocr_text(self, url: str, text: str, confidence: float,
+                     layout: dict | None = None) -> bool:
         """Give a document the text OCR read from its kept bytes (a new seq, so the index takes
-        it up); False if it is gone or has text meanwhile. An empty text is kept too: the
-        document is not read again until its bytes change."""
+        it up), and where on the pages it read what (`layout`: {"lines": [(page, x0, y0, x1,
+        y1, text, confidence)], "rules": [(page, y)]}, for the tables of scanned reports);
+        False if it is gone or has text meanwhile. An empty text is kept too: the document is
+        not read again until its bytes change."""
         with self.db.write():
             row = self.db.execute("SELECT body FROM raw_documents WHERE url = ?",
                                   (url,)).fetchone()
@@ -47,4 +53,12 @@ class OcrQueue:
                 "UPDATE documents SET body = ?, text_source = 'ocr', ocr_confidence = ?, "
                 "ocr_of = ?, seq = ? WHERE url = ? AND status = 'live' AND body = '' AND "
                 "text_source = ''", (text, confidence, digest, self._next_seq(), url))
+            if cur.rowcount and layout is not None:
+                self.db.execute(upsert("ocr_layouts", ("url", "data"), "url"),
+                                (url, json.dumps(layout, ensure_ascii=False)))
             return bool(cur.rowcount)
+
+    def ocr_layout(self, url: str) -> dict | None:
+        """Where OCR read what on a document's pages (see `set_ocr_text`), or None."""
+        row = self.db.execute("SELECT data FROM ocr_layouts WHERE url = ?", (url,)).fetchone()
+        return json.loads(row[0]) if row else None

@@ -16,7 +16,8 @@ class ReportTables:
         """The live annual-report documents (pages and attachments)."""
         cur = self.db.stream(
             "SELECT doc_id, url, title, body, publisher, report_year, report_template, seq, "
-            "parent_url FROM documents WHERE status = 'live' AND doc_type = 'annual_report' "
+            "parent_url, text_source FROM documents WHERE status = 'live' AND "
+            "doc_type = 'annual_report' "
             "ORDER BY seq")
         for row in cur:
             yield dict(row)

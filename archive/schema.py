@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS raw_documents (
     body {blob} NOT NULL,
     stored_at {real} NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ocr_layouts (
+    url TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS report_parses (
     doc_id TEXT PRIMARY KEY,
     seq BIGINT NOT NULL,
@@ -119,6 +123,7 @@ INDEXES = (
 )
 # the tables in the order a copy writes them, with the columns that identify a row
 TABLES = (("counters", "name"), ("documents", "url"), ("raw_documents", "url"),
+          ("ocr_layouts", "url"),
           ("report_parses", "doc_id"), ("report_stats", "doc_id"), ("crawl_runs", "id"),
           ("refresh_runs", "id"))
 

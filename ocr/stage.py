@@ -55,7 +55,8 @@ def run(archive: Archive, max_pages: int = 30, seconds: float = 0,
                 archive.set_ocr_text(doc["url"], "", 0.0)
             else:
                 report.pages += read.pages
-                archive.set_ocr_text(doc["url"], read.text, read.confidence)
+                archive.set_ocr_text(doc["url"], read.text, read.confidence,
+                                     {"lines": read.lines, "rules": read.rules})
             report.documents += 1
             if progress is not None:
                 progress(report.documents, expected)

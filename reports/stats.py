@@ -19,6 +19,7 @@ from archive import Archive
 from reading import files, pdf_tables
 from reading import tables as rows_from
 from reading.encoding import decode_html
+from reading.ocr import ocr_rows
 from reports.checks import check_history, check_report, copied_share, key_figure, sentences
 from reports.model import APPLICANTS, APPLICATION_ROWS, CASES, OUTCOMES
 from reports.parse import Tables, read_tables
@@ -106,9 +107,12 @@ def report_data(doc: dict, found: Tables | None, figures: dict[str, int]) -> dic
     return data
 
 
-def parse_document(doc: dict, raw: tuple[bytes, str] | None) -> dict:
+def parse_document(doc: dict, raw: tuple[bytes, str] | None,
+                   layout: dict | None = None) -> dict:
     """Parse one annual-report document into its report data: the reading whose tables give
-    the most, or the figures its sentences state."""
+    the most, or the figures its sentences state. A scan is read from where OCR found its
+    words (`layout`, archive/ocr.py): numbers read with low confidence are unreadable cells,
+    never trusted values; a scan not yet OCR'd is unreadable."""
     template = doc.get("report_template") or "prose"
     found = None
     try:
@@ -119,7 +123,9 @@ def parse_document(doc: dict, raw: tuple[bytes, str] | None) -> dict:
             if found.found() and not found.missing:
                 break  # complete: no need to read it another way
     except pdf_tables.NoTextLayer:
-        return {**report_data(doc, None, {}), "unreadable": SCANNED}
+        if layout is None:
+            return {**report_data(doc, None, {}), "unreadable": SCANNED}
+        found = read_tables(ocr_rows(layout["lines"], layout["rules"]), template)
     figures = {} if found.found() else prose_figures(doc["body"])
     return report_data(doc, found if found.found() else None, figures)
 
@@ -144,7 +150,8 @@ def update(archive: Archive, rebuild: bool = False) -> StatsReport:
         if hit is not None and hit[0] == doc["seq"]:
             parsed[doc["doc_id"]] = hit[1]
             continue
-        parsed[doc["doc_id"]] = parse_document(doc, archive.raw(doc["url"]))
+        layout = archive.ocr_layout(doc["url"]) if doc.get("text_source") == "ocr" else None
+        parsed[doc["doc_id"]] = parse_document(doc, archive.raw(doc["url"]), layout)
         changed.append((doc["doc_id"], doc["seq"], parsed[doc["doc_id"]]))
     archive.save_report_parses(changed, PARSER_VERSION, replace=rebuild)
     chosen = _choose(docs, parsed)

@@ -172,6 +172,11 @@ def _archive_with_every_table(target) -> None:
                                     raw=bytes(range(256)) * 3, raw_type="application/pdf",
                                     report_year=2020 + i % 3))
         archive.mark_gone("http://x.gov.cn/3.html")
+        archive.upsert(make_doc("http://x.gov.cn/scan.pdf", "扫描件", "", raw=b"%PDF-1.4 scan",
+                                raw_type="application/pdf"))
+        assert archive.set_ocr_text("http://x.gov.cn/scan.pdf", "识别的文字", 0.97,
+                                    {"lines": [[0, 1.0, 2.0, 3.0, 4.0, "识别的文字", 0.97]],
+                                     "rules": [[0, 5.5]]})
         archive.finish_run(run, {"pages": 30, "new": 30}, {"http_500": 2}, "finished",
                            walls={"blocked": {"https://w.gov.cn": "412"}})
         archive.finish_refresh(archive.start_refresh("cron"), "ok", {"pages": 30})
@@ -192,13 +197,14 @@ def test_copy_between_back_ends_loses_nothing(tmp_path):
     _archive_with_every_table(original)
     with postgres_schema() as url:
         there = copy_archive(original, url)
-        assert there["documents"][0] == 30 and there["raw_documents"][0] == 30
+        assert there["documents"][0] == 31 and there["raw_documents"][0] == 31
         assert all(rows for rows, _ in there.values())
         assert copy_archive(url, back) == there
         with pytest.raises(CopyError, match="already holds data"):
             copy_archive(original, url)
         with Archive(url) as archive:
-            assert archive.count("gone") == 1 and archive.max_seq() == 31
+            # 30 documents, one gone, a scan and its OCR: 33 sequence numbers
+            assert archive.count("gone") == 1 and archive.max_seq() == 33
             assert archive.raw("http://x.gov.cn/5.html")[0] == bytes(range(256)) * 3
             assert archive.start_run("test") == 2  # ids go on after the copied ones
             assert archive.report_stat("d1")["granted_rate"] == 1 / 3

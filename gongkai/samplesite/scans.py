@@ -68,7 +68,7 @@ def scanned_page(lines: list[str], seed: int = 0, seal: bool = False, signed: in
     the signature and some lines above it. The first line is the centred title, the last
     `signed` lines the signature (right); a line starting with two ideographic spaces begins
     a paragraph (indented), others run flush left (a salutation, a paragraph's next lines)."""
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
     rng = random.Random(seed)
     font = ImageFont.truetype(FONT, LINE)
@@ -87,11 +87,46 @@ def scanned_page(lines: list[str], seed: int = 0, seal: bool = False, signed: in
         y += LEAD * (1.6 if centred else 1)
     if seal:
         _seal(page, (PAGE[0] - MARGIN - 240, int(y - LEAD * 1.8)), rng)
+    return _scanned(page, rng)
+
+
+def _scanned(page, rng: random.Random):
+    """A page as a scanner gives it back: turned a little, grainy, a little soft (the grain
+    drawn from `rng`: the same seed, the same scan)."""
+    import numpy
+    from PIL import Image, ImageFilter
+
     page = page.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, expand=False,
                        fillcolor=(246, 244, 238))
-    noise = Image.effect_noise(PAGE, 14).convert("RGB")
-    page = Image.blend(page, noise, 0.12).filter(ImageFilter.GaussianBlur(0.6))
-    return page
+    grain = numpy.random.default_rng(rng.randrange(2**32)).normal(128, 14, page.size[::-1])
+    noise = Image.fromarray(grain.clip(0, 255).astype("uint8")).convert("RGB")
+    return Image.blend(page, noise, 0.12).filter(ImageFilter.GaussianBlur(0.6))
+
+
+def scanned_copy(pdf: bytes, seed: int = 0, seal: bool = True) -> bytes:
+    """A PDF printed, signed, sealed and scanned back: every page an image at DPI (a seal on
+    the first, over its upper right), no text layer."""
+    import pypdfium2
+
+    rng = random.Random(seed)
+    document = pypdfium2.PdfDocument(pdf)
+    pages = []
+    for n in range(len(document)):
+        page = document[n].render(scale=DPI / 72).to_pil().convert("RGB")
+        if seal and n == 0:
+            _seal(page, (page.width - MARGIN - 300, MARGIN + 400), rng)
+        pages.append(_scanned(page, rng))
+    document.close()
+    return images_pdf(pages)
+
+
+def images_pdf(pages) -> bytes:
+    """A PDF of page images (what a scanner's software saves)."""
+    import io
+
+    buf = io.BytesIO()
+    pages[0].save(buf, format="PDF", resolution=DPI, save_all=True, append_images=pages[1:])
+    return buf.getvalue()
 
 
 def _seal(page, centre: tuple[int, int], rng: random.Random) -> None:
