@@ -10,7 +10,7 @@ from indexer.request import MAX_PREFIX, StatsRequest
 from reports.export import csv_text
 from search_web.common import reader, run_search
 from search_web.openapi import spec
-from search_web.stats import archive, report_json
+from search_web.stats import NoArchive, archive, report_json
 from search_web.status import check_allowed, status_data
 
 bp = Blueprint("api", __name__)
@@ -38,7 +38,19 @@ def document(doc_id: str):
     doc = reader().document(doc_id)
     if doc is None:
         abort(404, description=f"no document with id {doc_id!r}")
-    return jsonify(doc_json(doc))
+    return jsonify({**doc_json(doc), "ocr": ocr_of(doc_id)})
+
+
+def ocr_of(doc_id: str) -> dict | None:
+    """{"confidence": mean line confidence} when a document's text was read from an image (a
+    scan, by `gongkai ocr`), else None (also without an archive)."""
+    try:
+        row = archive().get(doc_id)
+    except NoArchive:
+        return None
+    if not row or row.get("text_source") != "ocr":
+        return None
+    return {"confidence": row.get("ocr_confidence") or 0.0}
 
 
 def stats_page(req: StatsRequest, limit: int | None = None) -> tuple[int, list[dict]]:

@@ -21,7 +21,7 @@ from reports.model import (
     OUTCOME_LABELS,
     OUTCOMES,
 )
-from search_web.api import doc_json, stats_page
+from search_web.api import doc_json, ocr_of, stats_page
 from search_web.common import TYPE_LABELS, querylog, reader, run_search
 from search_web.stats import NoArchive, archive, chart, key_figures
 from search_web.status import check_allowed, status_data
@@ -72,18 +72,7 @@ def document(doc_id: str):
     q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
     return render_template("doc.html", doc=doc, report=_report_of(doc), q=q,
                            marked=mark_document(doc["title"], doc["body"], q),
-                           host=urlsplit(doc["url"]).netloc, ocr=_ocr_of(doc))
-
-
-def _ocr_of(doc: dict) -> dict | None:
-    """{"confidence": …} when the document's text was read from an image (a scan), else None."""
-    try:
-        row = archive().get(doc["id"])
-    except NoArchive:
-        return None
-    if not row or row.get("text_source") != "ocr":
-        return None
-    return {"confidence": row.get("ocr_confidence") or 0.0}
+                           host=urlsplit(doc["url"]).netloc, ocr=ocr_of(doc["id"]))
 
 
 def _report_of(doc: dict) -> dict | None:

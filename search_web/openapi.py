@@ -104,7 +104,12 @@ SCHEMAS = {
             "site_name": {"type": "string", "description": "The site's own name."},
             "section": {"type": "string", "description": "The column (栏目) it is filed in."},
             "parent_url": {"type": "string", "description": "Attachments: the page linking "
-                                                            "the file."}}},
+                                                            "the file."},
+            "ocr": {"description": "When the text was read from an image (a scan) by OCR: "
+                                   "its mean line confidence (0–1); null otherwise.",
+                    "oneOf": [{"type": "null"}, {
+                        "type": "object", "required": ["confidence"],
+                        "properties": {"confidence": {"type": "number"}}}]}}},
     "Check": {"type": "object", "required": ["rule", "ok", "message"],
               "properties": {"rule": {"type": "string"}, "ok": _nullable("boolean"),
                              "message": {"type": "string"}}},

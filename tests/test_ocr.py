@@ -100,8 +100,10 @@ def test_the_scan_is_found_by_a_phrase_and_shown_as_read_from_an_image(crawled, 
     assert [hit["url"] for hit in hits] == [scan]
     page = client.get(f"/doc/{hits[0]['id']}").get_data(as_text=True)
     assert "文字由图像识别，可能有误" in page
+    assert client.get(f"/api/doc/{hits[0]['id']}").get_json()["ocr"]["confidence"] > 0.9
     other = client.get("/api/search?q=办事指南").get_json()["hits"][0]
     assert "文字由图像识别" not in client.get(f"/doc/{other['id']}").get_data(as_text=True)
+    assert client.get(f"/api/doc/{other['id']}").get_json()["ocr"] is None
 
 
 def test_a_rescan_is_read_again_and_the_same_scan_keeps_its_text(tmp_path):
