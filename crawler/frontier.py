@@ -139,6 +139,14 @@ end
 redis.call('DEL', p .. 'held:' .. me)
 redis.call('HDEL', p .. 'workers', me)
 """
+# KEYS: origin's list, ready, seen-set ("": none); ARGV: request, origin, fingerprint → 1 if
+# queued (a fingerprint already in the seen-set is not queued again)
+_PUSH = """
+if KEYS[3] ~= '' and redis.call('SADD', KEYS[3], ARGV[3]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 'NX', 0, ARGV[2])
+return 1
+"""
 # ARGV: namespace, start seq → {crawl id, start seq}
 _JOIN = """
 local ns = ARGV[1]
@@ -232,17 +240,20 @@ class OriginQueue(Base):
         self._renew = server.register_script(_RENEW)
         self._others_busy = server.register_script(_OTHERS_BUSY)
         self._release = server.register_script(_RELEASE)
+        self._push = server.register_script(_PUSH)
 
     def __len__(self) -> int:
         return self.server.zcard(self.prefix + "ready")
 
-    def push(self, request) -> None:
+    def push(self, request, seen: tuple[str, str] | None = None) -> bool:
+        """Queue a request; with `seen` (the seen-set's key, the request's fingerprint) only
+        if the fingerprint is new, in one step: a worker killed between marking a request seen
+        and queueing it would lose it for good. Return whether it was queued."""
         slot = origin(request.url)
         request.meta.pop(_META, None)  # a retry or redirect is a request of its own
-        with self.server.pipeline() as pipe:
-            pipe.rpush(f"{self.prefix}q:{slot}", self._encode_request(request))
-            pipe.zadd(self.prefix + "ready", {slot: 0}, nx=True)
-            pipe.execute()
+        key, fingerprint = seen or ("", "")
+        return bool(self._push(keys=[f"{self.prefix}q:{slot}", self.prefix + "ready", key],
+                               args=[self._encode_request(request), slot, fingerprint]))
 
     def pop(self, timeout: int = 0):
         item, value, token = (self._pop(args=[self.prefix, self.worker, self.lease_ms, 64])
@@ -336,6 +347,17 @@ class SharedScheduler(Scheduler):
         engine = self.crawler.engine
         return engine.scraper.slot is None or (engine.scraper.slot.is_idle()
                                                and not engine.downloader.active)
+
+    def enqueue_request(self, request) -> bool:
+        """scrapy-redis's, with the seen-set and the queue written in one step (OriginQueue)."""
+        seen = None if request.dont_filter else (self.df.key,
+                                                 self.df.request_fingerprint(request))
+        if not self.queue.push(request, seen):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
 
     def next_request(self):
         request = super().next_request()
