@@ -15,23 +15,24 @@ def raw_digest(body: bytes) -> str:
     return hashlib.sha1(body).hexdigest()
 
 
+# the documents waiting for OCR: live, bytes kept, no text, not read yet
+_PENDING = ("FROM documents d JOIN raw_documents r ON r.url = d.url WHERE d.status = 'live' "
+            "AND d.body = '' AND d.text_source = ''")
+
+
 class OcrQueue:
     """What `Archive` knows of OCR (uses the archive's `db`)."""
 
     def ocr_pending(self, limit: int = 100) -> list[dict]:
         """Live documents with kept bytes, no text and no OCR yet, oldest first: {url, doc_id,
         content_type}."""
-        rows = self.db.execute(
-            "SELECT d.url, d.doc_id, r.content_type FROM documents d JOIN raw_documents r "
-            "ON r.url = d.url WHERE d.status = 'live' AND d.body = '' AND d.text_source = '' "
-            "ORDER BY d.seq LIMIT ?", (limit,))
+        rows = self.db.execute(f"SELECT d.url, d.doc_id, r.content_type {_PENDING} "
+                               "ORDER BY d.seq LIMIT ?", (limit,))
         return [dict(r) for r in rows]
 
     def ocr_counts(self) -> dict[str, int]:
         """{"pending": documents waiting for OCR, "done": documents whose text is OCR's}."""
-        pending = self.db.execute(
-            "SELECT COUNT(*) FROM documents d JOIN raw_documents r ON r.url = d.url WHERE "
-            "d.status = 'live' AND d.body = '' AND d.text_source = ''").fetchone()[0]
+        pending = self.db.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
         done = self.db.execute("SELECT COUNT(*) FROM documents WHERE status = 'live' AND "
                                "text_source = 'ocr'").fetchone()[0]
         return {"pending": pending, "done": done}

@@ -28,7 +28,11 @@ _DIGITS = re.compile(r"\d+")
 def pattern(url: str, session: frozenset[str] = SESSION_PARAMETERS) -> str:
     """The URL's pattern: origin, path with digit runs as `#`, sorted query names (of its
     canonical form: session ids and tracking parameters are no part of it)."""
-    url = canonical_url(url, session)
+    return canonical_pattern(canonical_url(url, session))
+
+
+def canonical_pattern(url: str) -> str:
+    """The pattern of a URL already in canonical form (crawler.urls.canonical_url)."""
     parts = urlsplit(url)
     names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
     query = "?" + "&".join(names) if names else ""
@@ -64,7 +68,8 @@ class TrapGuard:
 
     def refusal(self, url: str) -> str | None:
         """The pattern (or `path?…`) to report if the URL must not be asked, else None."""
-        key, url = self.pattern(url), canonical_url(url, self.session)
+        url = canonical_url(url, self.session)
+        key = canonical_pattern(url)
         if key in self.cut:
             return key
         if self.variants and urlsplit(url).query and \
@@ -77,7 +82,8 @@ class TrapGuard:
 
     def answered(self, url: str, productive: bool) -> bool:
         """Record a page; return True when its pattern has just become a trap."""
-        key, url = self.pattern(url), canonical_url(url, self.session)
+        url = canonical_url(url, self.session)
+        key = canonical_pattern(url)
         if productive:
             self.dry.pop(key, None)
             return False

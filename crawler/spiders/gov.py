@@ -21,7 +21,7 @@ from crawler.classify import classify, report_template
 from crawler.extract import Extracted
 from crawler.middlewares import redirect_loop
 from crawler.outcomes import NO_CONTACT, Interrupted, failure_kind, held, reported
-from crawler.traps import TrapGuard, pattern
+from crawler.traps import TrapGuard, canonical_pattern, pattern
 from crawler.urls import SESSION_PARAMETERS, canonical_url, origin, session_parameters
 from crawler.walls import missing_page
 from reading import files
@@ -192,7 +192,7 @@ class GovSpider(scrapy.Spider):
             key = canonical_url(_url(target), self.session)
             if hash(key) not in self.seen:
                 self.seen.add(hash(key))
-                fresh = fresh or pattern(key, self.session) != own
+                fresh = fresh or canonical_pattern(key) != own
         return fresh
 
     def _answered(self, url: str, productive: bool) -> None:
