@@ -54,11 +54,11 @@ def main() -> None:
             crawl = threading.Thread(target=_crawl, args=(data, sites, args, result), daemon=True)
             crawl.start()
             while crawl.is_alive() and time.monotonic() - started < args.budget:
-                peak[0] = max(peak[0], sum(_rss(pid) for pid in _descendants(os.getpid())))
+                peak[0] = max(peak[0], sum(rss(pid) for pid in descendants(os.getpid())))
                 crawl.join(0.2)
             seconds = time.monotonic() - started
             if crawl.is_alive():
-                for pid in _descendants(os.getpid()):
+                for pid in descendants(os.getpid()):
                     os.kill(pid, signal.SIGKILL)
                 crawl.join(30)
     finally:
@@ -85,7 +85,7 @@ def _crawl(data: str, sites, args, result: dict) -> None:
                                                    timeout=5, retries=1)
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -101,7 +101,7 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def rss(pid: int) -> int:
     """Resident bytes of a process (0 if it is gone)."""
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")

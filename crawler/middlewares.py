@@ -161,10 +161,10 @@ class Walls:
     """The crawl's knowledge of bot walls (crawler/walls.py), reported per source in the stats
     (`gongkai/<source>/walls`: blocked origins and walled paths, with counts).
 
-    One per crawl, shared by BotWallMiddleware, which learns from answers, and
-    WallAwareDownloadHandler, which refuses a request at the moment it would be sent: requests
-    wait in their origin's queue after the middlewares saw them, and a wall may have been met
-    in the meantime."""
+    One per crawl, shared by BotWallMiddleware, which learns from answers, and the download
+    handlers (GuardedTransfers), which refuse a request at the moment it would be sent:
+    requests wait in their origin's queue after the middlewares saw them, and a wall may have
+    been met in the meantime."""
 
     def __init__(self, stats, policy: WallPolicy | None = None):
         self.stats = stats
@@ -257,10 +257,12 @@ class BotWallMiddleware:
         return self.walls.learn(request, response)
 
 
-class WallAwareDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, asking Walls just before a request is sent and telling them
-    what came back at once: the origin's next request leaves when this transfer ends, which
-    with a short delay is before the middlewares see this answer.
+class GuardedTransfers:
+    """What the crawl's download handlers do around every transfer: ask Walls and the trap
+    guard just before a request is sent (requests wait in their origin's queue after the
+    middlewares saw them, and a wall or a trap may have been met meanwhile), and tell the
+    Walls what came back at once: the origin's next request leaves when this transfer ends,
+    which with a short delay is before the middlewares see this answer.
 
     It also tells the origin's pace (crawler/politeness.py) of each answer as it comes in, so
     the quiet time runs from the answer (Scrapy counts it from when the request was sent, and
@@ -287,6 +289,11 @@ class WallAwareDownloadHandler(HTTP11DownloadHandler):
             Pace.of(self.crawler).answered(request, response)
         walls.observe(request, response)
         return response
+
+
+class WallAwareDownloadHandler(GuardedTransfers, HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler with the crawl's guards (crawler/browser.py has the one that
+    also opens pages in Chromium)."""
 
 
 _SEEN = "gongkai_wall"  # meta: the handler's verdict on the answer ("" for a real page)

@@ -10,10 +10,11 @@ MIN_DELAY = 0.001
 
 def scrapy_settings(archive_path: str, crawl: dict, *, full: bool = False,
                     progress: bool = False, log_level: str = "WARNING",
-                    frontier: dict | None = None) -> dict:
+                    frontier: dict | None = None, browser: str = "") -> dict:
     """Return the Scrapy settings for one crawl. `crawl`: the `[crawl]` settings
     (gongkai/config.py, each one given); `frontier`: the settings of a shared crawl
-    (crawler.frontier.frontier_settings)."""
+    (crawler.frontier.frontier_settings); `browser`: the Chromium that opens the pages of
+    sources with render = "browser" (crawler/browser.py), if there are any."""
     settings = {
         "GONGKAI_ARCHIVE": str(archive_path),
         "GONGKAI_FULL": full,  # re-walk everything: no conditional GETs, no early paging stop
@@ -75,6 +76,10 @@ def scrapy_settings(archive_path: str, crawl: dict, *, full: bool = False,
             "crawler.politeness.Pace": 0,
         },
     }
+    if browser:
+        from crawler.browser import browser_settings
+
+        settings.update(browser_settings(browser, crawl["timeout"], crawl["user_agent"]))
     if frontier:  # one worker of a crawl shared through Redis (crawler/frontier.py)
         settings.update(frontier)
         settings["DOWNLOADER_MIDDLEWARES"].update({

@@ -77,6 +77,10 @@ def _print_crawl(report) -> None:
                    f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone, "
                    f"{run['attachments']} attachments, {run['duplicates']} duplicates; "
                    f"errors: {detail} ({run['status']})")
+        if errors.get("js_only_page"):
+            click.echo(f"  {errors['js_only_page']} pages left to scripts: a source whose "
+                       f"pages scripts fill in needs render = \"browser\" "
+                       f"(docs/configuration.md)")
         walls = json.loads(run["walls"] or "{}")
         for origin, wall in sorted(walls.get("blocked", {}).items()):
             click.echo(f"  blocked origin: {origin} ({wall['reason']}): every answer was a "

@@ -69,6 +69,9 @@ SETTINGS = [
     Setting("crawl.session_parameters", "", str,
             "More names of URL parameters that carry a visitor's session (comma-separated), "
             "dropped from every URL like jsessionid, sid, PHPSESSID and ASP.NET_SessionId."),
+    Setting("crawl.browser", "", str,
+            "Chromium for the sources with render = \"browser\": a path or a command name; "
+            "empty: the first of chromium, chromium-browser, google-chrome on the PATH."),
     Setting("crawl.redis_url", "", str,
             "Redis URL (redis://host:6379/0) of a crawl frontier shared by several crawler "
             "processes and machines; empty: each crawl runs alone in one process."),
@@ -108,7 +111,11 @@ SOURCE_KEYS = {
     "start_urls": (list, "URLs the crawl starts from."),
     "allowed_domains": (list, "Host names the crawl may follow links to (default: the start hosts)."),
     "platform": (str, "Force a list-page adapter instead of detecting one (e.g. \"generic\")."),
+    "render": (str, "How pages are read: \"html\" (the default: as the server sends them) or "
+                    "\"browser\" (opened in headless Chromium, for portals whose pages scripts "
+                    "fill in; files are always fetched as they are)."),
 }
+RENDERS = ("html", "browser")
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -215,6 +222,8 @@ def _sources(raw: Any, fname: str) -> list[dict]:
                                   f"{'a list of strings' if kind is list else 'a string'}")
         if src.get("platform", "generic") not in ADAPTERS:
             raise ConfigError(f"{where}: platform: must be one of {', '.join(ADAPTERS)}")
+        if src.get("render", "html") not in RENDERS:
+            raise ConfigError(f"{where}: render: must be one of {', '.join(RENDERS)}")
         if not src.get("name") or not src.get("start_urls"):
             raise ConfigError(f"{where}: needs a name and at least one start_urls entry")
         if src["name"] in names:

@@ -85,7 +85,7 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
                                 config["crawl.lease"]) if redis_url else None
     settings = scrapy_settings(config.archive, config.section("crawl"), full=full,
                                progress=progress and workers == 1, log_level=log_level,
-                               frontier=shared)
+                               frontier=shared, browser=_browser(config, sources))
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=run_crawl, args=(sources, settings),
@@ -106,6 +106,20 @@ def crawl(config: Config, names: tuple[str, ...] = (), log_level: str = "WARNING
         raise RefreshError(f"{len(failed)} of {workers} crawler processes failed "
                            f"(exit codes {', '.join(failed)})")
     return report
+
+
+def _browser(config: Config, sources: list[dict]) -> str:
+    """The Chromium for the sources that render in a browser, or "" if none does."""
+    if not any(s.get("render") == "browser" for s in sources):
+        return ""
+    from crawler.browser import BrowserMissing, find_browser
+
+    try:
+        return find_browser(config["crawl.browser"])
+    except BrowserMissing as exc:
+        names = ", ".join(s["name"] for s in sources if s.get("render") == "browser")
+        raise RefreshError(f"source(s) {names} render in a browser (render = \"browser\"), "
+                           f"but {exc}") from None
 
 
 @contextmanager

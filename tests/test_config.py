@@ -48,6 +48,8 @@ def test_file_values_then_env_overrides(tmp_path):
      "start_urls = [\"http://b/\"]\n", "duplicate source name"),
     ("[[sources]]\nname = \"a\"\nstart_urls = [\"http://a/\"]\nplatform = \"wordpress\"\n",
      "platform: must be one of generic"),
+    ("[[sources]]\nname = \"a\"\nstart_urls = [\"http://a/\"]\nrender = \"js\"\n",
+     "render: must be one of html, browser"),
     ("[crawl\n", "not valid TOML"),
 ])
 def test_errors_name_the_file_and_key(tmp_path, text, message):

@@ -22,7 +22,7 @@ BELOW = {
     "search_web": {"archive", "indexer", "reports"},
     "gongkai": {"archive", "crawler", "indexer", "ocr", "reading", "reports", "search_web"},
 }
-CRAWLING = {"scrapy", "scrapy_redis", "twisted"}  # the crawler's own libraries
+CRAWLING = {"scrapy", "scrapy_redis", "scrapy_playwright", "twisted"}  # the crawler's own
 
 
 def imports(package: str) -> list[tuple[str, str]]:

@@ -28,6 +28,13 @@ from reading import files
 
 # Single-page-app shells (Vue/Angular/React mount points) whose content comes from scripts
 _JS_SHELL = re.compile(r"ng-app|ng-bind-html|<div id=[\"'](?:app|root)[\"']>\s*</div>", re.I)
+# A script that asks the server for data (jQuery, fetch, XMLHttpRequest, axios)
+_FETCHES = re.compile(r"\$\.(?:ajax|get|getJSON|post)\s*\(|\bfetch\s*\(|XMLHttpRequest|"
+                      r"\baxios\.", re.I)
+# An article's container left empty for a script to fill: <div id="content"></div>
+_EMPTY_CONTAINER = re.compile(r"<(div|section|article)\b[^>]*\b(?:id|class)=[\"'][^\"']*"
+                              r"(?:content|article|detail|zoom|text)[^\"']*[\"'][^>]*>\s*</\1>",
+                              re.I)
 # Images, styles, scripts, media and archives are never fetched; attachments are.
 _SKIP_EXTENSIONS = {f".{e}" for e in IGNORED_EXTENSIONS if e not in files.EXTENSIONS}
 # Pages are read (extracted, their links found) in their first PARSE_LIMIT bytes only: reading
@@ -42,19 +49,22 @@ PARENT_FIELDS = ("title", "pub_date", "publisher", "index_number", "doc_number",
 
 @dataclass(frozen=True)
 class Source:
-    """A configured source: its name, start URLs, allowed domains and forced platform."""
+    """A configured source: its name, start URLs, allowed domains, forced platform, and
+    whether its pages are opened in a browser (crawler/browser.py)."""
 
     name: str
     start_urls: tuple[str, ...]
     allowed: tuple[str, ...]
     platform: str = ""
+    browser: bool = False
 
     @classmethod
     def from_config(cls, entry: dict) -> Source:
         starts = tuple(entry["start_urls"])
         allowed = tuple(entry.get("allowed_domains") or
                         sorted({urlsplit(u).hostname or "" for u in starts}))
-        return cls(entry["name"], starts, allowed, entry.get("platform", ""))
+        return cls(entry["name"], starts, allowed, entry.get("platform", ""),
+                   entry.get("render") == "browser")
 
 
 class GovSpider(scrapy.Spider):
@@ -151,11 +161,13 @@ class GovSpider(scrapy.Spider):
         known = self._known([*(link.url for link in links), *listed])
         targets = [*(link.url for link in links), *self._stop_paging(listed, known, source)]
         self._answered(response.url, page is not None or self._fresh(targets, response.url))
-        if page is None and not targets and _JS_SHELL.search(response.text):
+        if _script_built(response, page, targets):
             # content only a browser would render: say so instead of reading nothing silently
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/js_only_page")
-            self.logger.warning("JS-only page, nothing to read without a browser: %s",
-                                response.url)
+            self.logger.warning(
+                "page built by scripts, nothing to read %s: %s", "even in the browser"
+                if source.browser else "(render = \"browser\" would open it in Chromium)",
+                response.url)
         parent = _parent_meta(page) if page is not None else {}
         texts = {link.url: link.text for link in links}
         for target in targets:
@@ -230,13 +242,19 @@ class GovSpider(scrapy.Spider):
         if not is_attachment and not generic.in_domains(url, source.allowed):
             return None  # attachments may sit on another host (DOMAIN.md §1.8)
         meta = {**request.meta, "source": source.name, "download_slot": origin(url)}
+        if source.browser and not is_attachment:
+            from crawler.browser import render_meta
+
+            meta.update(render_meta(source.allowed))
         if parent:  # the page linking a file beats a list's summary of it
             meta["parent"] = parent
         if link_text and "link_text" not in meta:
             meta["link_text"] = link_text
-        # conditional GETs for known documents only: list pages are where new items appear
+        # conditional GETs for known documents only: list pages are where new items appear;
+        # not in a browser, where the shell page stays the same while its content changes
         headers = dict(request.headers)
-        etag, modified, _ = (known or {}).get(canonical_url(url, self.session), ("", "", 0))
+        etag, modified, _ = (known or {}).get(canonical_url(url, self.session), ("", "", 0)) \
+            if not meta.get("playwright") else ("", "", 0)
         if request.method == "GET" and etag:
             headers["If-None-Match"] = etag
         if request.method == "GET" and modified:
@@ -318,6 +336,18 @@ class GovSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"gongkai/{source}/errors/{kind}")
         self.logger.warning("request failed (%s): %s", kind, request.url)
         return None
+
+
+def _script_built(response, page: Document | None, targets: list) -> bool:
+    """Whether a page's content is left to scripts: an app shell with nothing else on it, or
+    a page with a script that asks the server for data and either a document's title and
+    metadata but no body and no files, or an article container left empty."""
+    text = response.text
+    if page is None:
+        return (not targets and bool(_JS_SHELL.search(text))) or bool(
+            _FETCHES.search(text) and _EMPTY_CONTAINER.search(text))
+    return not page.body and not page.attachments and bool(
+        _JS_SHELL.search(text) or _FETCHES.search(text))
 
 
 def _parent_meta(doc: Document) -> dict:
