@@ -19,8 +19,9 @@ _FENCES = (
                re.S | re.I),
     re.compile(r"<!--ZJEG_RSS\.content\.begin-->(.*?)<!--ZJEG_RSS\.content\.end-->", re.S),
 )
-BODY_SELECTORS = ("#zoom", "#Zoom", ".TRS_UEDITOR", ".TRS_Editor", "#vsb_content",
-                  ".v_news_content", ".pages_content", ".article-content", ".article_content",
+BODY_SELECTORS = ("#zoom", "#Zoom", ".TRS_UEDITOR", ".TRS_Editor", ".TRS_PreAppend",
+                  ".v_news_content", '[id^="vsb_content"]', '[class^="contentstyle"]',
+                  ".pages_content", "#UCAP-CONTENT", ".article-content", ".article_content",
                   ".main-txt", ".wz_zoom", ".article_con", ".wp_articlecontent")
 _STRIP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "svg", "button")
 _CHROME_CLASS = re.compile(r"share|print|bdshare|fontsize|font-size|toolbar", re.I)
@@ -46,14 +47,22 @@ _OTHER_LABELS = ("有效性", "主题词", "体裁分类", "组配分类", "公�
                  "内容概述", "时效")
 _LABEL_RE = re.compile("^(" + "|".join(sorted([*LABELS, *_OTHER_LABELS], key=len, reverse=True))
                        + ")[:：]?$")
-_INLINE_LABELS = ("发布日期", "发布时间", "信息来源", "发布机构", "来源")
-_INLINE_RE = re.compile("(" + "|".join(_INLINE_LABELS) + r")\s*[:：]\s*([^\s|]+)")
+_INLINE_LABELS = ("发布日期", "发布时间", "信息来源", "发布机构", "来源", "作者", "时间", "日期")
+_INLINE_RE = re.compile("(?<![\u4e00-\u9fff])(" + "|".join(_INLINE_LABELS) +
+                        r")\s*[:：]\s*([^\s|]+)")
 _FALLBACK_BLOCKS = ["div", "td", "article", "section", "main", "body"]
 # Containers that never hold a document's text (readability's "unlikely candidates")
 _UNLIKELY = re.compile(r"foot|header|nav|menu|crumb|position|location|sidebar|copyright|"
                        r"bottom|banner|share|related|friend", re.I)
 _LEAF_SKIP = {"script", "style", "table", "ul", "ol", "dl", "form"}
 _TITLE_SPLIT = re.compile(r"\s*[_|]\s*|\s+-\s+")
+# Every separator a <title> may put between the page's title and the site's or column's name
+# (`标题_栏目_站名`, `标题 - 站名`, VSB's `标题-站名`, `标题——站名`, `标题|站名`)
+_HEAD_SEPARATOR = re.compile(r"\s*(?:[_|｜]|--?|——|—|-)\s*")
+# Elements that show a page's title (VSB tables: `<td class="titlestyle1043">`)
+_TITLE_SELECTORS = ("h1", ".con-title", ".title", ".article-title", '[class^="titlestyle"]', "h2")
+# A <title> prefix shown as the text of one of these is the page's title
+_TITLE_HOLDERS = ["h1", "h2", "h3", "h4", "td", "div", "p", "span", "strong", "font"]
 _CRUMB_HOLDER = re.compile(r"crumb|position|location|dqwz|curmb|current|weizhi", re.I)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|〉|→|/)\s*")
 _CRUMB_LEAD = re.compile(r"^.*?(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]\s*")
@@ -93,10 +102,11 @@ def clean_text(text: str) -> str:
 
 
 def element_text(node: Tag) -> str:
-    """Return the text of an element with a newline per block and ' | ' between table cells."""
+    """Return the text of an element with a newline per block and ' | ' between table cells
+    (the paragraphs Word puts in every cell are one line of the row)."""
     parts: list[str] = []
 
-    def walk(el):
+    def walk(el, in_cell: bool):
         for child in el.children:
             if isinstance(child, Comment):
                 continue
@@ -104,17 +114,20 @@ def element_text(node: Tag) -> str:
                 parts.append(str(child))
             elif isinstance(child, Tag):
                 if child.name in ("td", "th"):
-                    walk(child)
+                    walk(child, True)
                     parts.append(" | ")
                     continue
-                block = child.name in _BLOCKS
+                block = child.name in _BLOCKS and not (in_cell and child.name not in
+                                                       ("tr", "table"))
                 if block:
                     parts.append("\n")
-                walk(child)
+                elif in_cell and child.name in _BLOCKS:
+                    parts.append(" ")
+                walk(child, in_cell and child.name != "table")
                 if block:
                     parts.append("\n")
 
-    walk(node)
+    walk(node, False)
     text = "".join(parts)
     text = re.sub(r"[ \t]*\|[ \t]*(\n|$)", r"\1", text)  # no trailing separator per row
     return clean_text(text)
@@ -152,13 +165,27 @@ def metadata_table(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
         value_cell = cell.find_next_sibling(["td", "th", "span", "dd", "em"])
         if value_cell is None and cell.parent is not None and cell.parent.name in ("td", "th"):
             value_cell = cell.parent.find_next_sibling(["td", "th"])
-        if value_cell is None or m.group(1) not in LABELS:
+        value = " ".join(value_cell.get_text().split()) if value_cell is not None else \
+            _text_after(cell)
+        if not value or m.group(1) not in LABELS:
             continue
-        value = " ".join(value_cell.get_text().split())
+        if value_cell is None and cell.parent not in holders:
+            holders.append(cell.parent)
         if _LABEL_RE.match("".join(value.split())):
             value = ""
         found.setdefault(LABELS[m.group(1)], value)
     return {k: v for k, v in found.items() if v}, holders
+
+
+def _text_after(label: Tag) -> str:
+    """The text following a label inside its parent, when the parent holds only the label
+    and that text (`<div><span>成文日期</span>2024年01月27日</div>`)."""
+    parent = label.parent
+    if parent is None or parent.name in ("body", "html") or \
+            len(parent.find_all(label.name, recursive=False)) != 1:
+        return ""
+    after = "".join(parent.get_text().split()).removeprefix("".join(label.get_text().split()))
+    return after.lstrip(":：") if len(after) <= 60 else ""
 
 
 def _body_node(html: str, soup: BeautifulSoup) -> Tag | None:
@@ -228,15 +255,64 @@ def _title_nodes(soup: BeautifulSoup, title: str) -> list[Tag]:
 
 
 def _title(soup: BeautifulSoup, metas: dict, table: dict) -> str:
-    for candidate in (metas.get("articletitle"), table.get("title")):
+    """The page's title: its ArticleTitle meta or 标题 row, else the part of its <title> that
+    the page shows as an element of its own (before a site or column suffix, however it is
+    joined), else its first title element, else the <title> before its suffix."""
+    for candidate in (metas.get("articletitle"), table.get("title"), _shown_head(soup)):
         if candidate:
             return " ".join(candidate.split())
-    for selector in ("h1", ".con-title", ".title", ".article-title", "h2"):
+    for selector in _TITLE_SELECTORS:
         node = soup.select_one(selector)
         if node is not None and node.get_text(strip=True):
             return " ".join(node.get_text().split())
     raw = soup.title.get_text() if soup.title else ""
     return _TITLE_SPLIT.split(raw.strip())[0] if raw.strip() else ""
+
+
+def _shown_head(soup: BeautifulSoup) -> str:
+    """The longest start of the <title>, cut at a separator, that an element of the body
+    shows as its whole text: the whole <title> only if a heading or a title element shows it
+    (a <title> that is only the site's name is shown in its header too)."""
+    raw = " ".join(soup.title.get_text().split()) if soup.title else ""
+    body = soup.body
+    if not raw or body is None:
+        return ""
+    cuts = [m.start() for m in _HEAD_SEPARATOR.finditer(raw) if m.start() > 0]
+    starts = sorted({raw[:cut] for cut in cuts}, key=len, reverse=True)
+    shown = {}
+    for node in body.find_all(_TITLE_HOLDERS):
+        if len(shown) > 5000:
+            break
+        text = "".join(node.get_text().split())
+        if 4 <= len(text) <= len(raw) and not _in_chrome(node):
+            shown.setdefault(text, node)
+    whole = shown.get("".join(raw.split()))
+    if whole is not None and (whole.name in ("h1", "h2", "h3", "h4") or any(
+            "title" in c.lower() or c.startswith("bt") for c in whole.get("class") or [])):
+        return raw
+    return next((start for start in starts if "".join(start.split()) in shown), "")
+
+
+def _in_chrome(node: Tag) -> bool:
+    """Whether an element sits in the page's header, navigation, logo or footer."""
+    return any(_unlikely(parent) or "logo" in " ".join(parent.get("class") or []).lower()
+               for parent in (node, *node.parents) if isinstance(parent, Tag)
+               and parent.name not in ("html", "body"))
+
+
+_DATED = re.compile(r"date|time|rq|sj", re.I)
+
+
+def _dated_element(soup: BeautifulSoup) -> str:
+    """The date shown in an element named for it (`<div class="pages-date">`, VSB's
+    `<span class="timestyle1043">`, `<span id="pubtime">`), outside the page's chrome."""
+    for node in soup.find_all(["div", "span", "p", "td", "em", "i", "font"]):
+        names = " ".join(node.get("class") or []) + " " + (node.get("id") or "")
+        if _DATED.search(names) and not _in_chrome(node):
+            found = parse_date(node.get_text(" ")[:80])
+            if found:
+                return found
+    return ""
 
 
 def _breadcrumb(soup: BeautifulSoup) -> list[str]:
@@ -255,8 +331,10 @@ def _site_and_section(soup: BeautifulSoup, metas: dict, title: str) -> tuple[str
     """The site's own name and the page's section: the SiteName/ColumnName metas, else the
     <title> suffix (`通知_青州市人民政府`) and the breadcrumb's last item before the page."""
     site = metas.get("sitename", "")
-    if not site and soup.title:
-        parts = _TITLE_SPLIT.split(soup.title.get_text().strip())
+    raw = " ".join(soup.title.get_text().split()) if soup.title else ""
+    if not site:
+        parts = _HEAD_SEPARATOR.split(raw[len(title):]) if title and raw.startswith(title) \
+            else _TITLE_SPLIT.split(raw)
         site = parts[-1] if len(parts) > 1 and parts[-1] != title else ""
     section = metas.get("columnname", "")
     if not section:
@@ -277,7 +355,9 @@ def extract(html: str, url: str) -> Extracted | None:
     _strip_chrome(soup)
     table, table_nodes = metadata_table(soup)
     page_text = element_text(soup.body or soup)
-    inline = dict(_INLINE_RE.findall(page_text))
+    inline: dict[str, str] = {}
+    for label, value in _INLINE_RE.findall(page_text):
+        inline.setdefault(label, value)  # the first: the one by the title, not in the text
     title = _title(soup, metas, table)
     meta_date = metas.get("pubdate") or metas.get("publishdate") or metas.get("firstpublishedtime")
     node = _body_node(html, soup)
@@ -291,9 +371,11 @@ def extract(html: str, url: str) -> Extracted | None:
     body = element_text(node) if node is not None else ""  # e.g. a page that only links a PDF
     pub_date = (parse_date(meta_date or "") or parse_date(table.get("pub_date", ""))
                 or parse_date(inline.get("发布日期") or inline.get("发布时间") or "")
-                or date_from_url(url))
+                or _dated_element(soup) or date_from_url(url)
+                or parse_date(inline.get("时间") or inline.get("日期") or ""))
     publisher = (metas.get("contentsource") or table.get("publisher")
-                 or inline.get("信息来源") or inline.get("发布机构") or inline.get("来源") or "")
+                 or inline.get("信息来源") or inline.get("发布机构") or inline.get("来源")
+                 or inline.get("作者") or "")
     return Extracted(
         title=title,
         body=body,

@@ -136,3 +136,67 @@ def test_a_page_without_site_or_section_signals_leaves_them_empty():
             "培训的通知</h1><p>发布日期：2024-03-02</p><div><p>定于三月举办培训。</p></div></body></html>")
     doc = extract(html, "http://bt.example.gov.cn/1.html")
     assert (doc.site_name, doc.section) == ("", "")
+
+
+# Layouts of real pages, reproduced in structure (tests/fixtures/pages, written here): VSB's
+# table template (`td.titlestyleNNNN`, `span.timestyleNNNN`, `div#vsb_content_2`) and its
+# form template (`.main_contit h2`, 作者/时间 line, `div#vsb_content_501`), both with a
+# column heading before the article and a `标题-站名` <title>; a TRS 信息公开 page whose text
+# sits in `.TRS_PreAppend` with no editor wrapper, Word paragraphs in every table cell, and
+# metadata as `<span>label</span>value`; a UCAP page whose text runs between <br>s.
+LAYOUTS = {
+    "vsb_table_detail.html": {
+        "title": "示例县村务监督工作规则（试行）", "pub_date": "2024-04-12",
+        "publisher": "示例县纪委监委", "doc_number": "示纪发〔2024〕5号",
+        "index_number": "1135xxxx00000000XX/2024-00031", "site_name": "纪检",
+        "section": "法规制度",
+        "first": "第一条 为规范村务监督委员会工作", "last": "第三条 本规则自印发之日起施行。"},
+    "vsb_form_detail.html": {
+        "title": "关于2024年上半年行政许可事项办理情况的公示", "pub_date": "2024-07-08",
+        "publisher": "审批一科", "site_name": "示例市行政审批服务局", "section": "通知公告",
+        "first": "根据有关规定", "last": "二、公示期为2024年7月8日至7月15日。"},
+    "trs_preappend_detail.html": {
+        "title": "示例省2023年规模以上工业企业利润增长4.1%", "pub_date": "2024-01-27",
+        "written_date": "2024-01-27", "publisher": "示例省统计局",
+        "index_number": "11000000XX/2024-00012", "section": "数据发布",
+        "first": "——数据来源", "last": "注：规模以上工业企业指年主营业务收入二千万元及以上的工业企业。"},
+    "ucap_text_detail.html": {
+        "title": "示例市人民政府办公室关于进一步做好稳就业工作的通知", "pub_date": "2024-03-15",
+        "publisher": "示例市人民政府办公室", "site_name": "示例市人民政府", "section": "政策文件",
+        "first": "各区县人民政府，市直各单位：", "last": "2024年3月14日"},
+}
+CHROME = ("上一篇", "下一篇", "点击", "已下载", "版权所有", "技术支持", "首页", "分享到", "打印",
+          "字体", "当前位置", "您的位置", "索引号", "通知公告\n", "信息公开\n")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_real_layouts_give_title_date_publisher_numbers_and_a_clean_body(name):
+    expected = LAYOUTS[name]
+    doc = extract(page(name), "http://www.example.gov.cn/info/1043/1888.htm")
+    fields = {k: v for k, v in expected.items() if k not in ("first", "last")}
+    assert {k: getattr(doc, k) for k in fields} == fields
+    lines = doc.body.splitlines()
+    assert lines[0].startswith(expected["first"]) and lines[-1] == expected["last"]
+    assert not [noise for noise in CHROME if noise in doc.body + "\n"]
+
+
+def test_word_paragraphs_in_table_cells_stay_one_row():
+    doc = extract(page("trs_preappend_detail.html"), "http://www.example.gov.cn/a.html")
+    assert "行业 | 利润总额（亿元） | 比上年增长（%）" in doc.body.splitlines()
+    assert "电力、热力、燃气及水生产和供应业 | 139.4 | 2.7" in doc.body.splitlines()
+
+
+@pytest.mark.parametrize("head, shown, title", [
+    ("中华人民共和国监察法-纪检", "<h3>中华人民共和国监察法</h3>", "中华人民共和国监察法"),
+    ("2021-2025年发展规划——示例区", "<div class='bt'>2021-2025年发展规划</div>",
+     "2021-2025年发展规划"),
+    ("关于开展安全检查的通知_政策文件_示例市",
+     "<table><tr><td>关于开展安全检查的通知</td></tr></table>", "关于开展安全检查的通知"),
+    # a <title> that is the site's name alone, shown in the header: not the page's title
+    ("示例市人民政府", "<div class='head'>示例市人民政府</div><h1>关于春节放假的通知</h1>",
+     "关于春节放假的通知"),
+])
+def test_the_title_is_the_part_of_the_head_the_page_shows(head, shown, title):
+    html = (f"<html><head><title>{head}</title></head><body><h2>工作动态</h2>{shown}"
+            f"<div id='zoom'><p>正文。</p></div></body></html>")
+    assert extract(html, "http://www.example.gov.cn/a.html").title == title
