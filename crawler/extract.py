@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from crawler.dates import date_from_url, parse_date
+from reading.files import image_url
 
 _FENCES = (
     re.compile(r"<meta\s+name=[\"']?ContentStart[\"']?\s*/?>(.*?)<meta\s+name=[\"']?ContentEnd",
@@ -83,7 +85,13 @@ class Extracted:
     category: str = ""
     site_name: str = ""  # the publishing site's own name (SiteName meta, or the <title> suffix)
     section: str = ""  # the column the page is filed in (ColumnName meta, or the breadcrumb)
+    scans: tuple[str, ...] = ()  # pictures making up a body with little text (SCAN_TEXT)
 
+
+# A body with less text than this whose pictures are posted in it is a scan posted as images
+# (a notice photographed page by page): its pictures are fetched and read by OCR. A page with
+# more text than this shows photos beside its text, which are not read.
+SCAN_TEXT = 100
 
 # Full-width letters and digits become ASCII; full-width Chinese punctuation stays as it is.
 _WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
@@ -369,6 +377,7 @@ def extract(html: str, url: str) -> Extracted | None:
     if node is None:
         node = _fallback_body(soup, [*table_nodes, *_title_nodes(soup, title)])
     body = element_text(node) if node is not None else ""  # e.g. a page that only links a PDF
+    scans = _scans(node, url) if node is not None and len(body) < SCAN_TEXT else ()
     pub_date = (parse_date(meta_date or "") or parse_date(table.get("pub_date", ""))
                 or parse_date(inline.get("发布日期") or inline.get("发布时间") or "")
                 or _dated_element(soup) or date_from_url(url)
@@ -387,4 +396,20 @@ def extract(html: str, url: str) -> Extracted | None:
         category=table.get("category", ""),
         site_name=site_name,
         section=section,
+        scans=scans,
     )
+
+
+def _scans(node: Tag, url: str) -> tuple[str, ...]:
+    """The pictures a body shows or links (`<img src>`, `<a href>` to a picture), in order,
+    as absolute URLs; of a thumbnail linking its full size, the full size only."""
+    found: list[str] = []
+    for tag in node.find_all(["img", "a"]):
+        target = (tag.get("src") if tag.name == "img" else tag.get("href")) or ""
+        absolute = urljoin(url, target.strip())
+        link = tag.find_parent("a") if tag.name == "img" else None
+        if link is not None and image_url(urljoin(url, (link.get("href") or "").strip())):
+            continue
+        if image_url(absolute) and absolute not in found:
+            found.append(absolute)
+    return tuple(found)

@@ -15,6 +15,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from reading.wraps import join_wrapped
 
 EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et")
+# Pictures a page may post a scan as (红头文件 photographed or scanned page by page): they
+# have no text of their own, only what OCR reads (reading/ocr.py)
+IMAGES = ("jpg", "jpeg", "png", "tif", "tiff")
+_IMAGE_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"II*\x00", "tif"),
+                (b"MM\x00*", "tif"))
 _CONTENT_TYPES = {"application/pdf": "pdf", "application/msword": "doc",
                   "application/vnd.ms-excel": "xls",
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
@@ -40,6 +45,17 @@ def url_extension(url: str) -> str:
         if ext in EXTENSIONS:
             return ext
     return ""
+
+
+def image_kind(body: bytes) -> str:
+    """The kind of picture a body is (jpg, png, tif) by its first bytes, or ""."""
+    return next((kind for magic, kind in _IMAGE_MAGIC if body.startswith(magic)), "")
+
+
+def image_url(url: str) -> bool:
+    """Whether a URL names a picture of a kind scans are posted as."""
+    path = unquote(urlsplit(url).path).split(";")[0].lower()
+    return "." in path and path.rsplit(".", 1)[-1] in IMAGES
 
 
 def detect(body: bytes, url: str, content_type: str = "") -> str:

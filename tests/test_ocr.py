@@ -5,6 +5,7 @@ with a warning that its text was read from an image."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 
 import pytest
@@ -193,3 +194,76 @@ def test_a_scanned_annual_reports_tables_are_read_and_doubtful_numbers_not_trust
     if exact < len(expected):  # what could not be read is said, not guessed
         assert any(c.rule in ("tables.readable", "tables.incomplete") and c.ok is False
                    for c in check_report(data))
+
+
+def picture(image, kind: str) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, kind, **({"quality": 85} if kind == "JPEG" else {}))
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def posted_as_pictures(tmp_path_factory):
+    """A post whose body is two scanned pages (one a thumbnail linking its full size),
+    beside a seal too small to be a page; and a news page whose photo stands beside its
+    text."""
+    from PIL import Image
+
+    data = tmp_path_factory.mktemp("pictures")
+    page1, page2 = (scanned_page(lines, seed=n) for n, lines in enumerate(NOTICE_PAGES[2:4]))
+    seal = Image.new("RGB", (60, 60), (200, 30, 30))
+    news = para("今天上午，全市安全生产工作会议召开，会议总结了上半年工作，"
+                "部署了下半年重点任务，要求各部门压实责任，确保全市安全形势稳定。" * 3)
+    routes = {
+        "/index.html": html('<html><body><a href="/art/3.html">公告</a>'
+                            '<a href="/art/4.html">会议</a></body></html>'),
+        "/art/3.html": hanweb_detail(
+            "关于征集2024年民生实事项目意见的公告", "2024-05-08", "示例市发展和改革委员会",
+            "", "11000000/2024-00011",
+            '<p><img src="/upload/p1.jpg"></p><p><a href="/upload/p2.png">'
+            '<img src="/upload/p2_s.jpg"></a></p><p><img src="/upload/seal.png"></p>'),
+        "/art/4.html": hanweb_detail("全市安全生产工作会议召开", "2024-05-09", "示例市应急管理局",
+                                     "", "11000000/2024-00012",
+                                     news + '<p><img src="/upload/meeting.jpg"></p>'),
+        "/upload/p1.jpg": (picture(page1, "JPEG"), "image/jpeg"),
+        "/upload/p2.png": (picture(page2, "PNG"), "image/png"),
+        "/upload/seal.png": (picture(seal, "PNG"), "image/png"),
+        "/upload/meeting.jpg": (picture(page1, "JPEG"), "image/jpeg"),
+    }
+    server = FixtureServer(routes, "127.0.0.48")
+    env = {"GONGKAI_DATA_DIR": str(data), "GONGKAI_CRAWL_DELAY": "0"}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    try:
+        run = refresh.crawl(config).runs[0]
+    finally:
+        server.close()
+    return config, server, run, refresh.ocr(config)
+
+
+def test_a_notice_posted_as_pictures_is_read_page_by_page(posted_as_pictures, engine, tmp_path):
+    config, server, run, report = posted_as_pictures
+    asked = server.paths()
+    # the scanned pages are fetched (the linked full size, not its thumbnail as well);
+    # the seal is fetched and skipped as too small; the news photo is never asked for
+    assert {"/upload/p1.jpg", "/upload/p2.png", "/upload/seal.png"} <= set(asked)
+    assert not {"/upload/p2_s.jpg", "/upload/meeting.jpg"} & set(asked)
+    assert json.loads(run["error_detail"]) == {}
+    assert (report.documents, report.pages, report.failed) == (2, 2, 0)
+    with Archive(config.archive) as archive:
+        rows = {r["url"].rsplit("/", 1)[-1]: r for r in archive.changes_since(0)
+                if r["status"] == "live"}
+    assert set(rows) == {"4.html", "p1.jpg", "p2.png"}  # 3.html has no text of its own
+    for name, lines in (("p1.jpg", NOTICE_PAGES[2]), ("p2.png", NOTICE_PAGES[3])):
+        assert rows[name]["title"] == "关于征集2024年民生实事项目意见的公告"
+        assert rows[name]["publisher"] == "示例市发展和改革委员会"
+        assert _cer("".join(lines), rows[name]["body"]) <= 0.02
+    root = tmp_path / "index"
+    build_index(config.archive, root, engine=engine)
+    client = create_app({"INDEX_ROOT": str(root), "INDEX_ENGINE": engine, "TESTING": True,
+                         "ARCHIVE": str(config.archive)}).test_client()
+    phrase = NOTICE_PAGES[3][2].strip("\u3000")[:8]
+    assert [h["url"].rsplit("/", 1)[-1] for h in
+            client.get(f'/api/search?q="{phrase}"').get_json()["hits"]] == ["p2.png"]

@@ -131,6 +131,11 @@ class GovSpider(scrapy.Spider):
             return
         kind = files.detect(response.body, response.url,
                             response.headers.get("Content-Type", b"").decode("latin-1"))
+        if not kind and response.meta.get("scan"):  # a picture a page posted as its text
+            kind = files.image_kind(response.body)
+            if kind and len(response.body) < MIN_SCAN_BYTES:
+                self.crawler.stats.inc_value(f"gongkai/{source.name}/skipped/small_image")
+                return
         if kind:
             self._answered(response.url, True)
             document = await self.attachment(response, source, kind)
@@ -161,7 +166,8 @@ class GovSpider(scrapy.Spider):
         known = self._known([*(link.url for link in links), *listed])
         targets = [*(link.url for link in links), *self._stop_paging(listed, known, source)]
         self._answered(response.url, page is not None or self._fresh(targets, response.url))
-        if _script_built(response, page, targets):
+        if not (extracted is not None and extracted.scans) and \
+                _script_built(response, page, targets):
             # content only a browser would render: say so instead of reading nothing silently
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/js_only_page")
             self.logger.warning(
@@ -170,6 +176,9 @@ class GovSpider(scrapy.Spider):
                 response.url)
         parent = _parent_meta(page) if page is not None else {}
         texts = {link.url: link.text for link in links}
+        if extracted is not None and extracted.scans:  # a body posted as pictures
+            scans = [scrapy.Request(url, meta={"scan": True}) for url in extracted.scans]
+            targets = [t for t in targets if _url(t) not in extracted.scans] + scans
         for target in targets:
             request = self.follow(target, source, parent, known, texts.get(_url(target), ""))
             if request is not None:
@@ -235,7 +244,7 @@ class GovSpider(scrapy.Spider):
         url = request.url
         if not url.startswith(("http://", "https://")):
             return None
-        is_attachment = bool(files.url_extension(url))
+        is_attachment = bool(files.url_extension(url)) or request.meta.get("scan", False)
         path = urlsplit(url).path.lower()
         if not is_attachment and ("." + path.rsplit(".", 1)[-1]) in _SKIP_EXTENSIONS:
             return None
@@ -279,12 +288,14 @@ class GovSpider(scrapy.Spider):
                         site=urlsplit(response.url).hostname or "", doc_type=doc_type,
                         report_year=report_year, report_template=template, attachments=linked,
                         etag=etag, last_modified=modified, **_kept(response, doc_type),
-                        **vars(extracted))
+                        **{k: v for k, v in vars(extracted).items() if k != "scans"})
 
     async def attachment(self, response, source: Source, kind: str) -> Document | None:
-        """An attachment as a document with its linking page's title and metadata, or None."""
+        """An attachment (or a scan posted as a picture, whose text OCR reads later) as a
+        document with its linking page's title and metadata, or None."""
         try:
-            text = await self.reader.run(reader.read_file, response.body, kind)
+            text = "" if kind in files.IMAGES else \
+                await self.reader.run(reader.read_file, response.body, kind)
         except files.UnreadableFile as exc:
             self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/bad_attachment")
             self.logger.warning("unreadable attachment %s: %s", response.url, exc)
@@ -355,6 +366,9 @@ def _parent_meta(doc: Document) -> dict:
 
 
 KEEP_RAW_BYTES = 20 * 1024 * 1024
+# A picture smaller than this in a body is an icon, a seal or a signature, not a scanned page
+# (a page scanned at 150 dpi takes 100 KB and more)
+MIN_SCAN_BYTES = 20 * 1024
 
 
 def _kept(response, doc_type: str, text: str | None = None) -> dict:
