@@ -7,6 +7,7 @@ known CMS body containers, then a generic fallback. A page with none of the docu
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -63,8 +64,6 @@ _TITLE_SPLIT = re.compile(r"\s*[_|]\s*|\s+-\s+")
 _HEAD_SEPARATOR = re.compile(r"\s*(?:[_|｜]|--?|——|—|-)\s*")
 # Elements that show a page's title (VSB tables: `<td class="titlestyle1043">`)
 _TITLE_SELECTORS = ("h1", ".con-title", ".title", ".article-title", '[class^="titlestyle"]', "h2")
-# A <title> prefix shown as the text of one of these is the page's title
-_TITLE_HOLDERS = ["h1", "h2", "h3", "h4", "td", "div", "p", "span", "strong", "font"]
 _CRUMB_HOLDER = re.compile(r"crumb|position|location|dqwz|curmb|current|weizhi", re.I)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|〉|→|/)\s*")
 _CRUMB_LEAD = re.compile(r"^.*?(当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]\s*")
@@ -278,27 +277,27 @@ def _title(soup: BeautifulSoup, metas: dict, table: dict) -> str:
 
 
 def _shown_head(soup: BeautifulSoup) -> str:
-    """The longest start of the <title>, cut at a separator, that an element of the body
-    shows as its whole text: the whole <title> only if a heading or a title element shows it
-    (a <title> that is only the site's name is shown in its header too)."""
+    """The longest start of the <title>, cut at a separator, that the body shows as a text of
+    its own outside its chrome: the whole <title> only if a heading or a title element shows
+    it (a <title> that is only the site's name is shown in its header too)."""
     raw = " ".join(soup.title.get_text().split()) if soup.title else ""
-    body = soup.body
-    if not raw or body is None:
+    if not raw or soup.body is None:
         return ""
     cuts = [m.start() for m in _HEAD_SEPARATOR.finditer(raw) if m.start() > 0]
-    starts = sorted({raw[:cut] for cut in cuts}, key=len, reverse=True)
-    shown = {}
-    for node in body.find_all(_TITLE_HOLDERS):
-        if len(shown) > 5000:
-            break
-        text = "".join(node.get_text().split())
-        if 4 <= len(text) <= len(raw) and not _in_chrome(node):
-            shown.setdefault(text, node)
-    whole = shown.get("".join(raw.split()))
-    if whole is not None and (whole.name in ("h1", "h2", "h3", "h4") or any(
-            "title" in c.lower() or c.startswith("bt") for c in whole.get("class") or [])):
+    wanted = {"".join(start.split()): start for start in (raw, *(raw[:cut] for cut in cuts))}
+    shown: dict[str, Tag] = {}
+    for string in soup.body.find_all(string=True):
+        key = "".join(string.split())
+        if key in wanted and key not in shown and not isinstance(string, Comment) and \
+                not _in_chrome(string.parent):
+            shown[key] = string.parent
+    whole = shown.pop("".join(raw.split()), None)
+    if whole is not None and any(
+            node.name in ("h1", "h2", "h3", "h4") or any(
+                "title" in c.lower() or c.startswith("bt") for c in node.get("class") or [])
+            for node in (whole, whole.parent) if isinstance(node, Tag)):
         return raw
-    return next((start for start in starts if "".join(start.split()) in shown), "")
+    return wanted[max(shown, key=len)] if shown else ""
 
 
 def _in_chrome(node: Tag) -> bool:
@@ -308,7 +307,7 @@ def _in_chrome(node: Tag) -> bool:
                and parent.name not in ("html", "body"))
 
 
-_DATED = re.compile(r"date|time|rq|sj", re.I)
+_DATED = re.compile(r"date|time|fbrq|fbsj", re.I)
 
 
 def _dated_element(soup: BeautifulSoup) -> str:
@@ -317,7 +316,7 @@ def _dated_element(soup: BeautifulSoup) -> str:
     for node in soup.find_all(["div", "span", "p", "td", "em", "i", "font"]):
         names = " ".join(node.get("class") or []) + " " + (node.get("id") or "")
         if _DATED.search(names) and not _in_chrome(node):
-            found = parse_date(node.get_text(" ")[:80])
+            found = parse_date(" ".join(itertools.islice(node.stripped_strings, 4)))
             if found:
                 return found
     return ""
