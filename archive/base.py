@@ -1,7 +1,8 @@
 """The archive every stage reads and writes, on SQLite or PostgreSQL (db.py): the documents.
 
-One row per document keyed by canonical URL holds its current version; every insert, change or
-removal gives the row a new `seq` from a counter, so the indexer can ask "what changed since seq N".
+One row per document keyed by canonical URL holds its current version (the ones it replaced are
+kept in `versions`, versions.py); every insert, change or removal gives the row a new `seq` from
+a counter, so the indexer can ask "what changed since seq N".
 Each write is its own transaction: a crash loses at most the page in flight. Writers are
 serialized (one write transaction at a time), so sequence numbers become visible in order.
 """
@@ -23,12 +24,14 @@ from .ocr import OcrQueue, raw_digest
 from .reports import ReportTables
 from .runs import RunLog
 from .schema import migrate
+from .versions import VersionLog
 
 
-class Archive(RunLog, ReportTables, OcrQueue):
+class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
     """A connection to one archive: a SQLite file path or a `postgresql://` URL. Documents
-    here; the crawl and refresh runs (`runs.py`), the report statistics (`reports.py`) and
-    the OCR of scans (`ocr.py`) in their own modules."""
+    here; the crawl and refresh runs (`runs.py`), the report statistics (`reports.py`), the
+    OCR of scans (`ocr.py`) and earlier versions of documents (`versions.py`) in their own
+    modules."""
 
     def __init__(self, target: str | Path):
         self.target = target
@@ -90,23 +93,31 @@ class Archive(RunLog, ReportTables, OcrQueue):
         digest = doc.content_hash()
         now = time.time()
         with self.db.write():
-            row = self.db.execute("SELECT content_hash, status, text_source, ocr_of FROM "
-                                  "documents WHERE url = ?", (doc.url,)).fetchone()
+            row = self.db.execute("SELECT content_hash, status, text_source, ocr_of, version, "
+                                  "first_seen, fetched_at FROM documents WHERE url = ?",
+                                  (doc.url,)).fetchone()
+            same = row is not None and (
+                row["ocr_of"] == raw_digest(doc.raw) if _read_by_ocr(row, doc)
+                else row["content_hash"] == digest)
             if row is None and self._duplicate_of(doc):
                 outcome = "duplicate"
-            elif row and row["status"] == "live" and (
-                    row["ocr_of"] == raw_digest(doc.raw) if _read_by_ocr(row, doc)
-                    else row["content_hash"] == digest):
+            elif same and row["status"] == "live":
                 self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
                                 "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
                 outcome = "unchanged"
             else:
+                # a changed document keeps the version it replaces; one back as it was is
+                # the same version again
+                version, first_seen = (1, now) if row is None else \
+                    (row["version"], row["first_seen"] or row["fetched_at"]) if same else \
+                    (self._keep(doc.url), now)
                 values = asdict(doc)
                 del values["raw"], values["raw_type"]
                 values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
                               status="live", seq=self._next_seq(), text_hash=doc.text_hash(),
-                              text_source="", ocr_confidence=None, ocr_of="")
+                              text_source="", ocr_confidence=None, ocr_of="",
+                              version=version, first_seen=first_seen)
                 self.db.execute(upsert("documents", tuple(values), "url"),
                                 tuple(values.values()))
                 outcome = "updated" if row else "new"

@@ -43,6 +43,20 @@ CREATE TABLE IF NOT EXISTS raw_documents (
     body {blob} NOT NULL,
     stored_at {real} NOT NULL
 );
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text_source TEXT NOT NULL DEFAULT '',
+    first_seen {real} NOT NULL,
+    last_seen {real} NOT NULL,
+    raw {blob},
+    raw_type TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (url, version)
+);
 CREATE TABLE IF NOT EXISTS ocr_layouts (
     url TEXT PRIMARY KEY,
     data TEXT NOT NULL
@@ -116,6 +130,9 @@ ADDED_COLUMNS = (
     ("documents", "text_source", "TEXT NOT NULL DEFAULT ''"),
     ("documents", "ocr_confidence", "REAL"),
     ("documents", "ocr_of", "TEXT NOT NULL DEFAULT ''"),
+    # the current version's number and when it was first seen (archive/versions.py)
+    ("documents", "version", "INTEGER NOT NULL DEFAULT 1"),
+    ("documents", "first_seen", "DOUBLE PRECISION"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",
@@ -123,7 +140,7 @@ INDEXES = (
 )
 # the tables in the order a copy writes them, with the columns that identify a row
 TABLES = (("counters", "name"), ("documents", "url"), ("raw_documents", "url"),
-          ("ocr_layouts", "url"),
+          ("versions", "url"), ("ocr_layouts", "url"),
           ("report_parses", "doc_id"), ("report_stats", "doc_id"), ("crawl_runs", "id"),
           ("refresh_runs", "id"))
 

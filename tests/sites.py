@@ -82,7 +82,8 @@ class FixtureServer:
     def __init__(self, routes: dict, host: str = "127.0.0.1", latency: float = 0.0,
                  headers: dict | None = None, port: int = 0):
         self.routes = routes
-        self.changed: set[str] = set()  # paths edited since LAST_MODIFIED: they date from LATER
+        # paths edited since LAST_MODIFIED: {path: their edit's date}, LATER on, a day apart
+        self.changed: dict[str, str] = {}
         self.requests: list[tuple[str, str, int]] = []
         self.arrived: list[str] = []  # paths as their requests come in, before any answer
         self.spans: list[tuple[float, float, str]] = []
@@ -145,12 +146,14 @@ class FixtureServer:
         self.spans.append((started, answered, handler.path))
 
     def last_modified(self, path: str) -> str:
-        return LATER if path in self.changed else LAST_MODIFIED
+        return self.changed.get(path, LAST_MODIFIED)
 
     def change(self, path: str, body: bytes) -> None:
-        """Replace a static route's content, as an editor publishing would."""
+        """Replace a static route's content, as an editor publishing would: its
+        Last-Modified becomes LATER, or a day after the site's last edit."""
         self.routes[path] = body
-        self.changed.add(path)
+        self.changed[path] = email.utils.formatdate(1_750_000_000 + 86_400 * len(self.changed),
+                                                    usegmt=True)
 
     def paths(self) -> list[str]:
         """Every path asked for, in order."""

@@ -172,6 +172,10 @@ def _archive_with_every_table(target) -> None:
                                     raw=bytes(range(256)) * 3, raw_type="application/pdf",
                                     report_year=2020 + i % 3))
         archive.mark_gone("http://x.gov.cn/3.html")
+        assert archive.upsert(make_doc("http://x.gov.cn/5.html", "标题5", "改过的正文" * 20,
+                                       attachments=[{"url": "http://x.gov.cn/5.pdf"}],
+                                       raw=b"edited bytes", raw_type="application/pdf",
+                                       report_year=2022)) == "updated"  # keeps version 1
         archive.upsert(make_doc("http://x.gov.cn/scan.pdf", "扫描件", "", raw=b"%PDF-1.4 scan",
                                 raw_type="application/pdf"))
         assert archive.set_ocr_text("http://x.gov.cn/scan.pdf", "识别的文字", 0.97,
@@ -203,9 +207,12 @@ def test_copy_between_back_ends_loses_nothing(tmp_path):
         with pytest.raises(CopyError, match="already holds data"):
             copy_archive(original, url)
         with Archive(url) as archive:
-            # 30 documents, one gone, a scan and its OCR: 33 sequence numbers
-            assert archive.count("gone") == 1 and archive.max_seq() == 33
-            assert archive.raw("http://x.gov.cn/5.html")[0] == bytes(range(256)) * 3
+            # 30 documents, one gone, one edited, a scan and its OCR: 34 sequence numbers
+            assert archive.count("gone") == 1 and archive.max_seq() == 34
+            assert archive.raw("http://x.gov.cn/5.html")[0] == b"edited bytes"
+            edited = archive.versions("http://x.gov.cn/5.html")
+            assert [(v["version"], v["changed"]) for v in edited] == [(1, []), (2, ["body"])]
+            assert archive.version_raw("http://x.gov.cn/5.html", 1)[0] == bytes(range(256)) * 3
             assert archive.start_run("test") == 2  # ids go on after the copied ones
             assert archive.report_stat("d1")["granted_rate"] == 1 / 3
     with Archive(original) as a, Archive(back) as b:

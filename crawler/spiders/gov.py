@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archive import Archive, Document
+from archive import Archive, Document, doc_id_for
 from crawler import attachments, reader
 from crawler.adapters import adapter_for, generic
 from crawler.classify import classify, report_template
@@ -128,6 +128,8 @@ class GovSpider(scrapy.Spider):
         if response.status == 304:  # a known document, asked conditionally, has not changed
             self._answered(response.url, True)
             yield {"unchanged": canonical_url(response.url, self.session), "source": source.name}
+            for request in self._files_of(response.url, source):
+                yield request
             return
         kind = files.detect(response.body, response.url,
                             response.headers.get("Content-Type", b"").decode("latin-1"))
@@ -183,6 +185,21 @@ class GovSpider(scrapy.Spider):
             request = self.follow(target, source, parent, known, texts.get(_url(target), ""))
             if request is not None:
                 yield request
+
+    def _files_of(self, url: str, source: Source) -> list[scrapy.Request]:
+        """The requests for the files an unchanged page links, as the archive has them: an
+        agency may replace a file under the same URL without touching its page. Known
+        files are asked conditionally; each gets its page's metadata, as when first linked."""
+        row = self.archive.get(doc_id_for(canonical_url(url, self.session))) \
+            if self.archive is not None else None
+        if not row or not row["attachments"]:
+            return []
+        parent = {"url": row["url"], **{k: row[k] for k in PARENT_FIELDS}}
+        files_ = [a for a in row["attachments"] if a.get("url")]
+        known = self._known([a["url"] for a in files_])
+        requests = (self.follow(a["url"], source, parent, known, a.get("name", ""))
+                    for a in files_)
+        return [r for r in requests if r is not None]
 
     def _unread(self, response, source: Source, exc: Exception) -> None:
         self.crawler.stats.inc_value(f"gongkai/{source.name}/errors/read_timeout")
