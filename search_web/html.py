@@ -25,6 +25,13 @@ from search_web.api import doc_json, ocr_of, stats_page
 from search_web.common import TYPE_LABELS, querylog, reader, run_search
 from search_web.stats import NoArchive, archive, chart, key_figures
 from search_web.status import check_allowed, status_data
+from search_web.versions import (
+    CHANGE_LABELS,
+    field_changes,
+    text_diff,
+    version_pair,
+    versions_of,
+)
 
 bp = Blueprint("html", __name__)
 PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size", "as_typed")
@@ -72,7 +79,31 @@ def document(doc_id: str):
     q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
     return render_template("doc.html", doc=doc, report=_report_of(doc), q=q,
                            marked=mark_document(doc["title"], doc["body"], q),
-                           host=urlsplit(doc["url"]).netloc, ocr=ocr_of(doc["id"]))
+                           host=urlsplit(doc["url"]).netloc, ocr=ocr_of(doc["id"]),
+                           versions=versions_of(doc["id"]), change_labels=CHANGE_LABELS)
+
+
+@bp.get("/doc/<doc_id>/diff")
+def diff(doc_id: str):
+    """Two versions of a document side by side: what changed in its title and metadata, and
+    its text paragraph by paragraph (`old`, `new`: version numbers; default the last two)."""
+    doc = reader().document(doc_id)
+    if doc is None:
+        abort(404, description="没有找到这份文件")
+    versions = versions_of(doc_id)
+    numbers = [v["version"] for v in versions]
+    try:
+        old = int(request.args.get("old") or (numbers[-2] if len(numbers) > 1 else 0))
+        new = int(request.args.get("new") or (numbers[-1] if numbers else 0))
+    except ValueError:
+        abort(400, description="版本号应为数字（old、new）")
+    pair = version_pair(doc_id, old, new)
+    if pair is None:
+        abort(404, description=f"这份文件没有第 {old} 版或第 {new} 版"
+              if numbers else "这份文件没有保存过其他版本")
+    return render_template("diff.html", doc=doc_json(doc), old=pair[0], new=pair[1],
+                           fields=field_changes(*pair), paragraphs=text_diff(
+                               pair[0]["body"], pair[1]["body"]), versions=versions)
 
 
 def _report_of(doc: dict) -> dict | None:

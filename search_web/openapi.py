@@ -109,7 +109,21 @@ SCHEMAS = {
                                    "its mean line confidence (0–1); null otherwise.",
                     "oneOf": [{"type": "null"}, {
                         "type": "object", "required": ["confidence"],
-                        "properties": {"confidence": {"type": "number"}}}]}}},
+                        "properties": {"confidence": {"type": "number"}}}]},
+            "versions": {
+                "description": "Every version the archive kept of it, oldest first, the "
+                               "current one last; empty without an archive.",
+                "type": "array", "items": {
+                    "type": "object",
+                    "required": ["version", "first_seen", "last_seen", "changed", "current"],
+                    "properties": {
+                        "version": {"type": "integer"},
+                        "first_seen": {"type": "string", "description": "YYYY-MM-DD"},
+                        "last_seen": {"type": "string", "description": "YYYY-MM-DD"},
+                        "changed": {"type": "array", "items": {"type": "string"},
+                                    "description": "What differs from the version before: "
+                                                   "title, body, or a field's name."},
+                        "current": {"type": "boolean"}}}}}},
     "Check": {"type": "object", "required": ["rule", "ok", "message"],
               "properties": {"rule": {"type": "string"}, "ok": _nullable("boolean"),
                              "message": {"type": "string"}}},

@@ -85,3 +85,80 @@ def test_edits_keep_the_versions_they_replace(tmp_path, target):
         # the same content served again, and pages asked conditionally (304): no version
         for n in (2, 3, 4):
             assert [v["version"] for v in archive.versions(f"{server.base}/art/{n}.html")] == [1]
+
+
+def test_versions_are_listed_and_compared_on_the_document(tmp_path, engine):
+    from indexer.build import build_index
+    from search_web import create_app
+
+    server = FixtureServer(routes(), "127.0.0.62")
+    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0"}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    try:
+        refresh.crawl(config)
+        server.change("/art/1.html", notice("示政办发〔2024〕10号",
+                                            para("请各区做好防汛准备，汛期实行二十四小时值班。")))
+        refresh.crawl(config)
+    finally:
+        server.close()
+    build_index(config.archive, tmp_path / "index", engine=engine)
+    client = create_app({"INDEX_ROOT": str(tmp_path / "index"), "INDEX_ENGINE": engine,
+                         "TESTING": True, "ARCHIVE": str(config.archive)}).test_client()
+    hit = client.get('/api/search?q="二十四小时值班"').get_json()["hits"][0]
+    doc = client.get(f"/api/doc/{hit['id']}").get_json()
+    assert [(v["version"], v["changed"], v["current"]) for v in doc["versions"]] == [
+        (1, [], False), (2, ["body", "doc_number"], True)]
+    page = client.get(f"/doc/{hit['id']}").get_data(as_text=True)
+    assert "版本记录" in page and "正文、文号" in page and "与上一版对照" in page
+    diff = client.get(f"/doc/{hit['id']}/diff?old=1&new=2").get_data(as_text=True)
+    assert "<del>示政办发〔2024〕9号</del>" in diff and "<ins>示政办发〔2024〕10号</ins>" in diff
+    assert "<ins>，汛期实行二十四小时值班</ins>" in diff  # the characters added, in place
+    assert client.get(f"/doc/{hit['id']}/diff").get_data(as_text=True) == diff  # the last two
+    assert client.get(f"/doc/{hit['id']}/diff?old=1&new=9").status_code == 404
+    assert client.get(f"/doc/{hit['id']}/diff?old=x").status_code == 400
+    other = client.get("/api/search?q=办事指南").get_json()["hits"][0]
+    assert len(client.get(f"/api/doc/{other['id']}").get_json()["versions"]) == 1
+    assert "版本记录" not in client.get(f"/doc/{other['id']}").get_data(as_text=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_versions_and_the_diff_look_right_under_gongkai_serve(tmp_path, page, width):
+    """Served by `gongkai serve`: the document with its versions and the diff, at both
+    widths, pass the reader's checks of tests/test_looks.py (screenshots kept)."""
+    from indexer.build import build_index
+    from tests.conftest import screenshot_dir
+    from tests.sites import start_serve
+    from tests.test_looks import LOOKS, WIDTHS
+
+    server = FixtureServer(routes(), "127.0.0.64")
+    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0"}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    try:
+        refresh.crawl(config)
+        server.change("/art/1.html", notice("示政办发〔2024〕10号", para(
+            "请各区做好防汛准备，汛期实行二十四小时值班。") + para("各单位要落实防汛物资储备。")))
+        refresh.crawl(config)
+    finally:
+        server.close()
+    build_index(config.archive, tmp_path / "index")
+    web, port = start_serve({"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_WEB_WORKERS": "1"},
+                            cwd=tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with Archive(config.archive) as archive:
+            doc_id = next(r["doc_id"] for r in archive.changes_since(0)
+                          if r["url"].endswith("/art/1.html"))
+        page.set_viewport_size(WIDTHS[width])
+        found = {}
+        for name, path in (("versions", f"/doc/{doc_id}"), ("diff", f"/doc/{doc_id}/diff")):
+            page.goto(base + path)
+            page.screenshot(path=str(screenshot_dir() / f"{name}-{width}.png"), full_page=True)
+            found[name] = page.evaluate(LOOKS)
+        assert page.locator("ins").count() >= 2 and page.locator("del").count() >= 1
+    finally:
+        web.terminate()
+        web.wait(30)
+    assert found == {"versions": [], "diff": []}
