@@ -117,7 +117,7 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
                               status="live", seq=self._next_seq(), text_hash=doc.text_hash(),
                               text_source="", ocr_confidence=None, ocr_of="",
-                              version=version, first_seen=first_seen)
+                              version=version, first_seen=first_seen, gone_at=None)
                 self.db.execute(upsert("documents", tuple(values), "url"),
                                 tuple(values.values()))
                 outcome = "updated" if row else "new"
@@ -136,13 +136,15 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
         return (zlib.decompress(row[0]), row[1]) if row else None
 
     def mark_gone(self, url: str) -> bool:
-        """Mark a known live document as gone; return whether anything changed."""
+        """Mark a known live document as withdrawn (status 'gone', `gone_at` now): it is
+        kept, with its versions, and comes back live if it reappears. Return whether anything
+        changed."""
         with self.db.write():
             if not self.db.execute("SELECT 1 FROM documents WHERE url = ? AND status = 'live'",
                                    (url,)).fetchone():
                 return False
-            self.db.execute("UPDATE documents SET status = 'gone', seq = ? WHERE url = ?",
-                            (self._next_seq(), url))
+            self.db.execute("UPDATE documents SET status = 'gone', gone_at = ?, seq = ? "
+                            "WHERE url = ?", (time.time(), self._next_seq(), url))
         return True
 
     def touch(self, url: str) -> bool:

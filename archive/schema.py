@@ -133,6 +133,8 @@ ADDED_COLUMNS = (
     # the current version's number and when it was first seen (archive/versions.py)
     ("documents", "version", "INTEGER NOT NULL DEFAULT 1"),
     ("documents", "first_seen", "DOUBLE PRECISION"),
+    # when a document was first found withdrawn (status 'gone'); NULL while it is live
+    ("documents", "gone_at", "DOUBLE PRECISION"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",

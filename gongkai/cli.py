@@ -115,7 +115,7 @@ def _print_limits(limits: dict) -> None:
 def _print_index(report) -> None:
     kind = "full rebuild" if report.full else "incremental update"
     click.echo(f"index ({kind}, {report.engine}, {report.generation}): {report.added} added or "
-               f"updated, {report.deleted} removed, {report.documents} documents, "
+               f"updated, {report.withdrawn} withdrawn, {report.documents} documents, "
                f"{report.seconds:.1f}s")
     if report.engine == "whoosh" and report.documents > WHOOSH_ADVICE:
         click.echo(WHOOSH_NOTE.format(documents=report.documents))

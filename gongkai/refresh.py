@@ -232,7 +232,7 @@ def refresh(config: Config, log_level: str = "WARNING", full: bool = False,
                     counts[key] = counts.get(key, 0) + run[key]
             read = ocr(config)
             built = index(config)
-            counts.update(indexed=built.added + built.deleted, documents=built.documents)
+            counts.update(indexed=built.added + built.withdrawn, documents=built.documents)
             computed = stats(config)
         except CrawlInterrupted as exc:  # stopped on purpose: no index update, not a failure
             exc.run = _finish_refresh(config, run_id, "interrupted", counts, str(exc))

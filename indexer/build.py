@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # documents between two progress callbacks
 COLUMNS = ("doc_id", "url", "title", "body", "publisher", "source", "site", "doc_type",
            "pub_date", "report_year", "report_template", "doc_number", "index_number",
-           "parent_url", "site_name", "section")  # what an index needs of an archive row
+           "parent_url", "site_name", "section", "gone_at")  # what an index needs of a row
 Progress = Callable[[int, int], None]  # (documents written, documents to write)
 
 
@@ -29,7 +29,7 @@ class BuildReport:
 
     full: bool
     added: int
-    deleted: int
+    withdrawn: int  # documents marked withdrawn (kept, and found as such)
     documents: int
     seconds: float
     generation: str
@@ -56,7 +56,10 @@ def index_doc(row: dict) -> IndexDoc:
         index_number=normalize_id(row.get("index_number") or ""),
         index_number_text=row.get("index_number") or "",
         parent_url=row.get("parent_url") or "", site_name=row.get("site_name") or "",
-        section=row.get("section") or "")
+        section=row.get("section") or "",
+        status="live" if row.get("status", "live") == "live" else "withdrawn",
+        withdrawn=dt.datetime.fromtimestamp(row["gone_at"]).date().isoformat()
+        if row.get("status") == "gone" and row.get("gone_at") else "")
 
 
 def _asked(index_root: Path, archive: str | Path) -> dict[str, int]:
@@ -105,7 +108,7 @@ def build_index(archive_path: str | Path, index_root: str | Path, full: bool = F
             generation = store.new_generation(index_root)
             chosen.create(generation)
         expected = archive.count_since(since)
-        added, deleted, last_seq = _apply_changes(
+        added, withdrawn, last_seq = _apply_changes(
             chosen.writer(generation, full, expected), archive, since, full, expected, progress)
         searcher = chosen.searcher(generation)
         try:
@@ -118,28 +121,28 @@ def build_index(archive_path: str | Path, index_root: str | Path, full: bool = F
             searcher.close()
         if full:
             store.publish(index_root, generation)
-    return BuildReport(full, added, deleted, documents, time.monotonic() - started,
+    return BuildReport(full, added, withdrawn, documents, time.monotonic() - started,
                        generation.name, chosen.NAME)
 
 
 def _apply_changes(writer, archive: Archive, since: int, full: bool, expected: int,
                    progress: Progress | None) -> tuple[int, int, int]:
-    """Write every archive change after seq `since`; return (added, deleted, last seq)."""
-    added = deleted = done = 0
+    """Write every archive change after seq `since`; return (added or changed, withdrawn,
+    last seq). A withdrawn document stays in the index, marked so (status, its date)."""
+    added = withdrawn = done = 0
     last_seq = since
     try:
         for row in archive.changes_since(since, COLUMNS):
             last_seq = row["seq"]
             done += 1
             if row["status"] != "live":
-                if not full:
-                    deleted += writer.delete(row["url"])
-            elif full:
-                writer.add(index_doc(row))
+                withdrawn += 1
+            else:
                 added += 1
+            if full:
+                writer.add(index_doc(row))
             else:
                 writer.update(index_doc(row))
-                added += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, expected)
         writer.commit()
@@ -148,4 +151,4 @@ def _apply_changes(writer, archive: Archive, since: int, full: bool, expected: i
         raise
     if progress is not None:
         progress(done, expected)
-    return added, deleted, last_seq
+    return added, withdrawn, last_seq

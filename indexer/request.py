@@ -20,6 +20,9 @@ class SearchError(ValueError):
     """A search parameter that cannot be used; the message says which and why."""
 
 
+STATUSES = ("", "live", "withdrawn")
+
+
 @dataclass
 class SearchRequest:
     """A validated search: the query text, paging, sort and filters."""
@@ -33,13 +36,15 @@ class SearchRequest:
     doc_type: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    status: str = ""  # "live", "withdrawn" (taken down by the agency, kept), "": both
     as_typed: bool = False  # never show a suggestion's results instead of nothing
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
         """Validate request parameters (strings) into a SearchRequest, or raise SearchError."""
         req = cls(q=(params.get("q") or "").strip(), publisher=(params.get("publisher") or ""),
-                  doc_type=params.get("type") or "", sort=params.get("sort") or "relevance")
+                  doc_type=params.get("type") or "", sort=params.get("sort") or "relevance",
+                  status=(params.get("status") or "").strip())
         as_typed = (params.get("as_typed") or "0").strip().lower()
         if as_typed not in ("0", "1", "true", "false"):
             raise SearchError(f"as_typed must be 0 or 1, got {params.get('as_typed')!r}")
@@ -52,6 +57,8 @@ class SearchRequest:
             raise SearchError(f"sort must be one of {', '.join(SORTS)}")
         if req.doc_type and req.doc_type not in DOC_TYPES:
             raise SearchError(f"type must be one of {', '.join(DOC_TYPES)}")
+        if req.status not in STATUSES:
+            raise SearchError(f"status must be one of {', '.join(filter(None, STATUSES))}")
         req.date_from = _date_param(params, "from")
         req.date_to = _date_param(params, "to")
         if req.date_from and req.date_to and req.date_from > req.date_to:

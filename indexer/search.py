@@ -42,6 +42,8 @@ class Hit:
     score: float | None  # None when the hits are sorted by date, not ranked
     snippet: str
     title_html: str  # the title, escaped, matches in <mark>
+    status: str = "live"  # or "withdrawn"
+    withdrawn: str = ""  # YYYY-MM-DD it was first found withdrawn
 
 
 @dataclass
@@ -160,7 +162,8 @@ def _run(searcher: Searcher, req: SearchRequest,
         raise SearchError(str(exc)) from None
     tree = uq.plan(parsed)
     by_date = isinstance(tree, Everything) or req.sort == "date"
-    filters = Filters(req.publisher, req.doc_type, req.year, req.date_from, req.date_to)
+    filters = Filters(req.publisher, req.doc_type, req.year, req.date_from, req.date_to,
+                      req.status)
     matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
                               limit=req.size, facets=FACETS)
     page = matches.hits
@@ -226,7 +229,8 @@ def _hit(match: Match, spans: list, title_spans: list, parsed: uq.ParsedQuery) -
                doc_type=stored.get("doc_type", "other"), report_year=stored.get("report_year"),
                score=None if match.score is None else round(match.score, 4),
                snippet=snippets.render(body, spans, fragments=1 + (len(body) > 1500)
-                                       + (len(body) > 4000)))
+                                       + (len(body) > 4000)),
+               status=stored.get("status", "live"), withdrawn=stored.get("withdrawn", ""))
 
 
 @dataclass

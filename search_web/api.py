@@ -113,4 +113,5 @@ def doc_json(doc: dict) -> dict:
             "report_template": doc.get("report_template", ""), "doc_number": doc.get("doc_number_text", ""),
             "index_number": doc.get("index_number_text", ""), "source": doc.get("source", ""),
             "site": doc.get("site", ""), "site_name": doc.get("site_name", ""),
-            "section": doc.get("section", ""), "parent_url": doc.get("parent_url", "")}
+            "section": doc.get("section", ""), "parent_url": doc.get("parent_url", ""),
+            "status": doc.get("status", "live"), "withdrawn": doc.get("withdrawn", "")}

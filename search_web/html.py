@@ -34,7 +34,8 @@ from search_web.versions import (
 )
 
 bp = Blueprint("html", __name__)
-PARAMS = ("q", "sort", "publisher", "year", "type", "from", "to", "size", "as_typed")
+PARAMS = ("q", "sort", "publisher", "year", "type", "status", "from", "to", "size", "as_typed")
+STATUS_LABELS = {"live": "现行", "withdrawn": "已撤下"}
 
 
 @bp.app_context_processor
@@ -47,6 +48,7 @@ def helpers():
         return url_for("html.search", **params)
 
     return {"search_url": search_url, "type_labels": TYPE_LABELS, "rate": rate,
+            "status_labels": STATUS_LABELS,
             "model": {"rows": APPLICATION_ROWS, "applicants": APPLICANTS,
                       "applicant_labels": APPLICANT_LABELS, "cases": CASES,
                       "case_labels": CASE_LABELS, "outcomes": OUTCOMES,

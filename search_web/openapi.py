@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from archive import DOC_TYPES
 from indexer.query import MAX_QUERY_CHARS
-from indexer.request import MAX_PAGE, MAX_PREFIX, MAX_SIZE, MAX_STATS_TEXT, SORTS, STATS_SORTS
+from indexer.request import (
+    MAX_PAGE,
+    MAX_PREFIX,
+    MAX_SIZE,
+    MAX_STATS_TEXT,
+    SORTS,
+    STATS_SORTS,
+)
 
 
 def _ref(name: str) -> dict:
@@ -60,7 +67,13 @@ SCHEMAS = {
                 "report_year": _nullable("integer", description="Annual reports: the year "
                                                                 "reported on."),
                 "score": _nullable("number", description="Relevance; null when sorted by "
-                                                         "date.")}},
+                                                         "date."),
+                "status": {"enum": ["live", "withdrawn"],
+                           "description": "withdrawn: the agency took it down (it answered "
+                                          "404/410 or says it is gone); kept and found."},
+                "withdrawn": {"type": "string",
+                              "description": "YYYY-MM-DD it was first found withdrawn, or "
+                                             "empty."}}},
     "FacetValue": {"type": "object", "required": ["value", "count"],
                    "properties": {"value": {"type": ["string", "integer"]},
                                   "count": {"type": "integer", "minimum": 1}}},
@@ -105,6 +118,10 @@ SCHEMAS = {
             "section": {"type": "string", "description": "The column (栏目) it is filed in."},
             "parent_url": {"type": "string", "description": "Attachments: the page linking "
                                                             "the file."},
+            "status": {"enum": ["live", "withdrawn"],
+                       "description": "withdrawn: the agency took it down; kept."},
+            "withdrawn": {"type": "string", "description": "YYYY-MM-DD it was first found "
+                                                           "withdrawn, or empty."},
             "ocr": {"description": "When the text was read from an image (a scan) by OCR: "
                                    "its mean line confidence (0–1); null otherwise.",
                     "oneOf": [{"type": "null"}, {
@@ -208,6 +225,8 @@ def spec(version: str) -> dict:
                 _query("sort", {"enum": list(SORTS), "default": "relevance"}, "Order."),
                 _query("type", {"enum": list(DOC_TYPES)}, "Only this document type."),
                 _query("publisher", {"type": "string"}, "Only this publisher (exact)."),
+                _query("status", {"enum": ["live", "withdrawn"]},
+                       "Only documents still published (live) or taken down (withdrawn)."),
                 _query("year", _YEAR, "Only documents published in this year."),
                 _query("from", {"type": "string", "format": "date"},
                        "Published on or after (YYYY-MM-DD)."),

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import os
 import signal
@@ -27,7 +28,7 @@ def test_full_build_indexes_every_live_document(archive_path, tmp_path, engine):
     assert meta["archive_seq"] == Archive(archive_path).max_seq()
 
 
-def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path, engine):
+def test_incremental_update_adds_changes_and_marks_the_withdrawn(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
     build_index(archive_path, root, engine=engine)
     generation = store.current_generation(root)
@@ -39,25 +40,33 @@ def test_incremental_update_adds_changes_and_removes_gone(archive_path, tmp_path
         archive.mark_gone(DOCS[3].url)
     report = build_index(archive_path, root, engine=engine)
     assert not report.full
-    assert (report.added, report.deleted, report.documents) == (2, 1, len(DOCS))
+    assert (report.added, report.withdrawn, report.documents) == (2, 1, len(DOCS) + 1)
     assert store.current_generation(root) == generation  # updated in place
     assert titles(root, "生态环境", engine) == {"新增的生态环境通知"}
     assert titles(root, "湿地保护", engine) == {DOCS[2].title}
-    assert titles(root, "部门预算", engine) == set()
+    assert titles(root, "部门预算", engine) == {DOCS[3].title}  # withdrawn, still found
     assert build_index(archive_path, root, engine=engine).added == 0  # nothing new
 
 
-def test_a_running_reader_stops_finding_deleted_documents(archive_path, tmp_path, engine):
+def test_a_running_reader_sees_a_document_withdrawn_and_back(archive_path, tmp_path, engine):
     root = tmp_path / "ix"
     build_index(archive_path, root, engine=engine)
     reader = IndexReader(root, engine)
-    assert titles(root, "部门预算", engine) == {DOCS[3].title}
-    assert reader.search(SearchRequest(q="部门预算")).total == 1
+    live = SearchRequest(q="部门预算", status="live")
+    withdrawn = SearchRequest(q="部门预算", status="withdrawn")
+    assert (reader.search(live).total, reader.search(withdrawn).total) == (1, 0)
     with Archive(archive_path) as archive:
         archive.mark_gone(DOCS[3].url)
     build_index(archive_path, root, engine=engine)
-    assert reader.search(SearchRequest(q="部门预算")).total == 0
-    assert reader.doc_count() == len(DOCS) - 1
+    assert (reader.search(live).total, reader.search(withdrawn).total) == (0, 1)
+    hit = reader.search(SearchRequest(q="部门预算")).hits[0]
+    assert hit.status == "withdrawn" and hit.withdrawn == dt.date.today().isoformat()
+    assert reader.doc_count() == len(DOCS)
+    with Archive(archive_path) as archive:  # it is published again, as it was
+        assert archive.upsert(DOCS[3]) == "updated"
+    build_index(archive_path, root, engine=engine)
+    assert (reader.search(live).total, reader.search(withdrawn).total) == (1, 0)
+    assert reader.search(SearchRequest(q="部门预算")).hits[0].withdrawn == ""
 
 
 def test_full_rebuild_swaps_generations_and_keeps_the_previous(archive_path, tmp_path, engine):

@@ -124,11 +124,16 @@ def test_crawl_index_search_recrawl(tmp_path, site, config_file, engine):
     (root / gone_url[len(base) + 1:]).unlink()
     out = gongkai(config_file, "refresh")
     assert "0 new, 1 updated" in out and "1 gone" in out
-    assert "1 removed" in out
+    assert "1 withdrawn" in out
     data = client.get("/api/search?q=湿地保护").get_json()
     assert [h["url"] for h in data["hits"]] == [changed_url]
+    # the page that disappeared is kept and found, marked withdrawn; a search for what is
+    # still published leaves it out
+    title = {"q": rows[gone_url]["title"], "size": 100}
+    found = {h["url"]: h for h in client.get("/api/search", query_string=title).get_json()["hits"]}
+    assert found[gone_url]["status"] == "withdrawn" and found[gone_url]["withdrawn"]
     assert gone_url not in {h["url"] for h in client.get(
-        "/api/search", query_string={"q": rows[gone_url]["title"], "size": 100}).get_json()["hits"]}
+        "/api/search", query_string={**title, "status": "live"}).get_json()["hits"]}
 
 
 def test_search_command_json_matches_the_api(tmp_path, site, config_file, engine):

@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from archive import Archive
+from archive import Archive, doc_id_for
 from gongkai import refresh
 from gongkai.config import load_config
 from tests.services import postgres_schema
@@ -162,3 +162,52 @@ def test_versions_and_the_diff_look_right_under_gongkai_serve(tmp_path, page, wi
         web.terminate()
         web.wait(30)
     assert found == {"versions": [], "diff": []}
+
+
+def test_withdrawn_documents_stay_found_marked_and_come_back(tmp_path):
+    """Taken down (404), replaced by a "页面不存在" page (a soft 404), unreachable for a crawl
+    (500s: not withdrawn), then published again: the archive, the index and the pages follow."""
+    from indexer.build import build_index
+    from search_web import create_app
+
+    server = FixtureServer(routes(), "127.0.0.65")
+    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0",
+           "GONGKAI_CRAWL_RETRIES": "0"}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    original = dict(server.routes)
+    try:
+        refresh.crawl(config)
+        del server.routes["/art/2.html"]  # taken down: 404
+        server.change("/art/3.html", html("<html><head><title>提示</title></head><body>"
+                                          "<p>对不起，您访问的页面不存在！</p></body></html>"))
+        server.routes["/art/4.html"] = lambda handler: (500, {}, b"busy")
+        refresh.crawl(config)
+    finally:
+        server.close()
+    urls = {n: f"{server.base}/art/{n}.html" for n in (1, 2, 3, 4)}
+    with Archive(config.archive) as archive:
+        status = {n: archive.get(doc_id_for(u))["status"] for n, u in urls.items()}
+        assert status == {1: "live", 2: "gone", 3: "gone", 4: "live"}
+    build_index(config.archive, tmp_path / "index")
+    client = create_app({"INDEX_ROOT": str(tmp_path / "index"), "TESTING": True,
+                         "ARCHIVE": str(config.archive)}).test_client()
+    hits = {h["url"]: h for h in client.get("/api/search?q=办事指南").get_json()["hits"]}
+    assert hits[urls[2]]["status"] == "withdrawn" and hits[urls[2]]["withdrawn"]
+    withdrawn = client.get("/api/search?q=*&status=withdrawn&size=50").get_json()["hits"]
+    assert {h["url"] for h in withdrawn} == {urls[2], urls[3]}
+    assert client.get("/api/search?q=x&status=gone").status_code == 400
+    page = client.get("/search?q=办事指南").get_data(as_text=True)
+    assert "已撤下（" in page and "发布状态" in page
+    doc = client.get(f"/doc/{doc_id_for(urls[2])}").get_data(as_text=True)
+    assert "已撤下：发布机构已撤下这份文件" in doc
+
+    server = FixtureServer(original, "127.0.0.65", port=int(server.base.rsplit(":", 1)[1]))
+    try:  # published again as it was: live, the same version
+        refresh.crawl(config)
+    finally:
+        server.close()
+    with Archive(config.archive) as archive:
+        assert archive.get(doc_id_for(urls[2]))["status"] == "live"
+        assert [v["version"] for v in archive.versions(urls[2])] == [1]
+        assert archive.get(doc_id_for(urls[2]))["gone_at"] is None

@@ -104,6 +104,7 @@ class Filters:
     year: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    status: str = ""  # "live" or "withdrawn"; "": both
 
 
 @dataclass
@@ -129,10 +130,12 @@ class IndexDoc:
     parent_url: str = ""
     site_name: str = ""
     section: str = ""
+    status: str = "live"  # or "withdrawn": the agency took it down; it is kept and found
+    withdrawn: str = ""  # YYYY-MM-DD it was first found withdrawn
 
     STORED = ("id", "url", "title", "body", "publisher", "source", "site", "doc_type",
               "report_year", "report_template", "doc_number_text", "index_number_text",
-              "parent_url", "site_name", "section")
+              "parent_url", "site_name", "section", "status", "withdrawn")
 
     def stored(self) -> dict:
         """The stored fields as a searcher returns them (`pub_date_text`, `year` included)."""
@@ -161,7 +164,6 @@ class Matches:
 class Writer(Protocol):
     def add(self, doc: IndexDoc) -> None: ...  # into a fresh index (full rebuild)
     def update(self, doc: IndexDoc) -> None: ...  # replace the document with this url
-    def delete(self, url: str) -> int: ...
     def commit(self) -> None: ...
     def cancel(self) -> None: ...
 

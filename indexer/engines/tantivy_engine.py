@@ -60,7 +60,7 @@ from indexer.engines.base import (
 )
 
 NAME = "tantivy"
-VERSION = 2  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 3  # bump when fields change: `gongkai index` then rebuilds fully
 __all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
 # A title word counts three times, written three times into the title field: within BM25 a
 # triple term frequency saturates (and the field's average length scales alike), as Whoosh's
@@ -82,7 +82,7 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     for name in ("id", "url", "doc_number", "index_number"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    for name in ("publisher", "doc_type"):
+    for name in ("publisher", "doc_type", "status"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     for name in WORD_FIELDS:
         sb.add_text_field(name, tokenizer_name="words", index_option="freq")
@@ -129,7 +129,7 @@ def prepare(doc: IndexDoc) -> dict:
               "title": " ".join(index_terms(title, normalized=True) * TITLE_WEIGHT),
               "body": " ".join(index_terms(body, normalized=True)),
               "grams": bigrams(f"{title} {body}"),
-              "publisher": doc.publisher, "doc_type": doc.doc_type,
+              "publisher": doc.publisher, "doc_type": doc.doc_type, "status": doc.status,
               "doc_number": doc.doc_number, "index_number": doc.index_number,
               "pairs": " ".join(title_pairs(doc.title)),
               "stored": json.dumps(doc.stored(), ensure_ascii=False).encode("utf-8")}
@@ -181,10 +181,6 @@ class TantivyWriter:
     def update(self, doc: IndexDoc) -> None:
         self.w.delete_documents_by_term("url", doc.url)
         self.add(doc)
-
-    def delete(self, url: str) -> int:
-        self.w.delete_documents_by_term("url", url)
-        return 1  # tantivy does not say how many; the archive only reports known documents
 
     def commit(self) -> None:
         try:
@@ -288,7 +284,7 @@ def compile_query(node: Node, negative: bool = False,
 def _filtered(query: Query, filters: Filters) -> Query:
     """The query restricted by the filters, which add nothing to scores."""
     parts = []
-    for field in ("publisher", "doc_type"):
+    for field in ("publisher", "doc_type", "status"):
         if getattr(filters, field):
             parts.append(Query.term_query(SCHEMA, field, getattr(filters, field),
                                           index_option="basic"))

@@ -83,9 +83,6 @@ class WhooshWriter:
     def update(self, doc: IndexDoc) -> None:
         self.w.update_document(**_fields(doc))
 
-    def delete(self, url: str) -> int:
-        return self.w.delete_by_term("url", url)
-
     def commit(self) -> None:
         self.w.commit()
         self.ix.close()
@@ -133,6 +130,8 @@ def _filters(filters: Filters) -> wq.Query | None:
         parts.append(wq.Term("publisher", filters.publisher))
     if filters.doc_type:
         parts.append(wq.Term("doc_type", filters.doc_type))
+    if filters.status:
+        parts.append(wq.Term("status", filters.status))
     if filters.year is not None:
         parts.append(wq.NumericRange("year", filters.year, filters.year))
     if filters.date_from or filters.date_to:

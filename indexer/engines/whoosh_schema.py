@@ -16,7 +16,7 @@ from whoosh.analysis import Token, Tokenizer
 from indexer import analysis
 
 TITLE_BOOST = 3.0
-VERSION = 4  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 5  # bump when fields change: `gongkai index` then rebuilds fully
 
 
 class _TermTokenizer(Tokenizer):
@@ -117,5 +117,7 @@ def build_schema() -> fields.Schema:
         parent_url=fields.STORED(),
         site_name=fields.STORED(),
         section=fields.STORED(),
+        status=fields.ID(stored=True),
+        withdrawn=fields.STORED(),
         pairs=fields.KEYWORD(),  # adjacent title words (suggestion vocabulary)
     )
