@@ -64,6 +64,22 @@ class VersionLog:
             before = row
         return rows
 
+    def changes(self, after: int, limit: int) -> list[dict]:
+        """The documents that appeared, changed, were withdrawn or came back since the
+        archive's sequence number `after`, oldest change first, at most `limit`: {doc_id,
+        url, title, publisher, source, seq, status, version, first_seen, gone_at, changed}
+        (`changed`: what differs from the version before, for a document past version 1)."""
+        rows = [dict(r) for r in self.db.execute(
+            "SELECT doc_id, url, title, publisher, source, seq, status, version, first_seen, "
+            "fetched_at, gone_at FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit))]
+        for row in rows:
+            row["first_seen"] = row["first_seen"] or row.pop("fetched_at")
+            row.pop("fetched_at", None)
+            row["changed"] = self.versions(row["url"])[-1]["changed"] \
+                if row["version"] > 1 else []
+        return rows
+
     def version_raw(self, url: str, version: int) -> tuple[bytes, str] | None:
         """The bytes kept with an earlier version of a document and their Content-Type, or
         None."""

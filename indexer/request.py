@@ -97,6 +97,24 @@ STATS_SORTS = ("publisher", "year", "new", "granted_rate", "review_corrected",
 MAX_STATS_TEXT = 100
 
 
+MAX_CURSOR = 2**62  # archive sequence numbers are BIGINT
+
+
+@dataclass
+class ChangesRequest:
+    """A validated poll of /api/changes: the cursor (an archive sequence number) and how many
+    changes to return."""
+
+    since: int = 0
+    size: int = 100
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> ChangesRequest:
+        """Validate request parameters (strings), or raise SearchError."""
+        return cls(since=_int_param(params, "since", 0, 0, MAX_CURSOR),
+                   size=_int_param(params, "size", MAX_SIZE, 1, MAX_SIZE))
+
+
 @dataclass
 class StatsRequest:
     """A validated query of the annual reports' statistics, paged like a search."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import metadata
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from indexer.request import MAX_PREFIX, StatsRequest
+from indexer.request import MAX_PREFIX, ChangesRequest, StatsRequest
 from reports.export import csv_text
 from search_web.common import reader, run_search
 from search_web.openapi import spec
@@ -77,6 +78,27 @@ def stats_csv():
     _, rows = stats_page(StatsRequest.from_params(request.args), limit=1_000_000)
     return Response(csv_text(rows), mimetype="text/csv",  # Flask adds "; charset=utf-8"
                     headers={"Content-Disposition": 'attachment; filename="gongkai-stats.csv"'})
+
+
+@bp.get("/changes")
+def changes():
+    """What appeared, changed, was withdrawn or came back since a cursor, oldest first:
+    {changes, next, more}. Poll with `since` = the last answer's `next`."""
+    req = ChangesRequest.from_params(request.args)
+    rows = archive().changes(req.since, req.size + 1)
+    more, rows = len(rows) > req.size, rows[:req.size]
+    return jsonify({"changes": [_change(r) for r in rows],
+                    "next": rows[-1]["seq"] if rows else req.since, "more": more})
+
+
+def _change(row: dict) -> dict:
+    gone = row["status"] != "live"
+    kind = "withdrawn" if gone else "new" if row["version"] == 1 else "changed"
+    when = row["gone_at"] if gone and row["gone_at"] else row["first_seen"]
+    return {"id": row["doc_id"], "url": row["url"], "title": row["title"],
+            "publisher": row["publisher"], "source": row["source"], "kind": kind,
+            "at": dt.datetime.fromtimestamp(when, dt.UTC).isoformat(
+                timespec="seconds"), "version": row["version"], "changed": row["changed"]}
 
 
 @bp.get("/openapi.json")

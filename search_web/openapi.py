@@ -7,6 +7,7 @@ from __future__ import annotations
 from archive import DOC_TYPES
 from indexer.query import MAX_QUERY_CHARS
 from indexer.request import (
+    MAX_CURSOR,
     MAX_PAGE,
     MAX_PREFIX,
     MAX_SIZE,
@@ -141,6 +142,20 @@ SCHEMAS = {
                                     "description": "What differs from the version before: "
                                                    "title, body, or a field's name."},
                         "current": {"type": "boolean"}}}}}},
+    "Change": {"type": "object",
+               "required": ["id", "url", "title", "publisher", "source", "kind", "at",
+                            "version", "changed"],
+               "properties": {
+                   "id": {"type": "string"}, "url": {"type": "string"},
+                   "title": {"type": "string"}, "publisher": {"type": "string"},
+                   "source": {"type": "string"},
+                   "kind": {"enum": ["new", "changed", "withdrawn"],
+                            "description": "new: first seen (or back as it was); changed: "
+                                           "a new version; withdrawn: taken down."},
+                   "at": {"type": "string", "description": "When it was seen so (UTC)."},
+                   "version": {"type": "integer"},
+                   "changed": {"type": "array", "items": {"type": "string"},
+                               "description": "What differs from the version before."}}},
     "Check": {"type": "object", "required": ["rule", "ok", "message"],
               "properties": {"rule": {"type": "string"}, "ok": _nullable("boolean"),
                              "message": {"type": "string"}}},
@@ -249,6 +264,21 @@ def spec(version: str) -> dict:
                                 "schema": {"type": "string", "minLength": 1}}],
                 **_get("One document", [], _json(_ref("Document"), "The stored document."),
                        404, 429, 503)},
+            "/api/changes": _get("What changed since a cursor", [
+                _query("since", {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR,
+                                 "default": 0},
+                       "The `next` of the previous answer (0: from the beginning)."),
+                _query("size", {"type": "integer", "minimum": 1, "maximum": MAX_SIZE,
+                                "default": MAX_SIZE}, "Changes per answer.")],
+                _json({"type": "object", "required": ["changes", "next", "more"],
+                       "properties": {
+                           "changes": {"type": "array", "items": _ref("Change")},
+                           "next": {"type": "integer", "description": "Cursor for the "
+                                                                      "next poll."},
+                           "more": {"type": "boolean", "description": "More changes wait: "
+                                                                      "ask again now."}}},
+                      "Documents that appeared, changed, were withdrawn or came back, "
+                      "oldest first; each once, as it is now."), 400, 429, 503),
             "/api/stats": _get("Numbers of annual reports", [
                 _query("publisher", {"type": "string", "maxLength": MAX_STATS_TEXT},
                        "Only this agency (exact)."),

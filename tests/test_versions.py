@@ -119,6 +119,19 @@ def test_versions_are_listed_and_compared_on_the_document(tmp_path, engine):
     assert client.get(f"/doc/{hit['id']}/diff?old=x").status_code == 400
     other = client.get("/api/search?q=办事指南").get_json()["hits"][0]
     assert len(client.get(f"/api/doc/{other['id']}").get_json()["versions"]) == 1
+    # a program polling /api/changes: everything once, oldest first, then only what changed
+    first = client.get("/api/changes?size=2").get_json()
+    assert len(first["changes"]) == 2 and first["more"]
+    rest = client.get(f"/api/changes?since={first['next']}").get_json()
+    seen = first["changes"] + rest["changes"]
+    assert not rest["more"] and len({c["id"] for c in seen}) == len(seen) == 5
+    edited = next(c for c in seen if c["id"] == hit["id"])
+    assert (edited["kind"], edited["version"], edited["changed"]) == (
+        "changed", 2, ["body", "doc_number"])
+    assert {c["kind"] for c in seen if c["id"] != hit["id"]} == {"new"}
+    assert client.get(f"/api/changes?since={rest['next']}").get_json() == {
+        "changes": [], "next": rest["next"], "more": False}
+    assert client.get("/api/changes?since=-1").status_code == 400
     assert "版本记录" not in client.get(f"/doc/{other['id']}").get_data(as_text=True)
 
 
