@@ -26,42 +26,37 @@ class VersionLog:
         row = self.db.execute("SELECT * FROM documents WHERE url = ?", (url,)).fetchone()
         raw = self.db.execute("SELECT body, content_type FROM raw_documents WHERE url = ?",
                               (url,)).fetchone()
-        fields = {k: row[k] for k in FIELDS}
-        fields["attachments"] = json.loads(row["attachments"])
+        kept = as_version(row)
         self.db.execute(
             "INSERT INTO versions (url, version, title, body, fields, content_hash, "
             "text_source, first_seen, last_seen, raw, raw_type) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (url, row["version"], row["title"], row["body"],
-             json.dumps(fields, ensure_ascii=False, sort_keys=True), row["content_hash"],
-             row["text_source"], row["first_seen"] or row["fetched_at"], row["fetched_at"],
+            (url, kept["version"], kept["title"], kept["body"],
+             json.dumps(kept["fields"], ensure_ascii=False, sort_keys=True),
+             row["content_hash"], row["text_source"], kept["first_seen"], kept["last_seen"],
              raw[0] if raw else None, raw[1] if raw else ""))
         return row["version"] + 1
+
+    def _kept(self, url: str, newest_only: bool = False) -> list[dict]:
+        """The kept (earlier) versions of a document, oldest first, or the newest alone."""
+        order = "DESC LIMIT 1" if newest_only else ""
+        rows = [dict(r) for r in self.db.execute(
+            "SELECT version, title, body, fields, first_seen, last_seen FROM versions "
+            f"WHERE url = ? ORDER BY version {order}", (url,))]
+        for row in rows:
+            row["fields"], row["current"] = json.loads(row["fields"]), False
+        return rows
 
     def versions(self, url: str) -> list[dict]:
         """Every version of a document, oldest first, the current one last (`current`):
         {version, title, body, fields, first_seen, last_seen, current, changed}, where
         `changed` names what differs from the version before ("title", "body", a field)."""
-        rows = [dict(r) for r in self.db.execute(
-            "SELECT version, title, body, fields, first_seen, last_seen FROM versions "
-            "WHERE url = ? ORDER BY version", (url,))]
-        for row in rows:
-            row["fields"], row["current"] = json.loads(row["fields"]), False
         current = self.db.execute("SELECT * FROM documents WHERE url = ?", (url,)).fetchone()
         if current is None:
             return []
-        fields = {k: current[k] for k in FIELDS}
-        fields["attachments"] = json.loads(current["attachments"])
-        rows.append({"version": current["version"], "title": current["title"],
-                     "body": current["body"], "fields": fields,
-                     "first_seen": current["first_seen"] or current["fetched_at"],
-                     "last_seen": current["fetched_at"], "current": True})
-        before = None
-        for row in rows:
-            row["changed"] = [] if before is None else [
-                name for name in ("title", "body") if row[name] != before[name]] + [
-                name for name in FIELDS if row["fields"][name] != before["fields"][name]]
-            before = row
+        rows = [*self._kept(url), as_version(current)]
+        for before, row in zip([None, *rows[:-1]], rows, strict=True):
+            row["changed"] = [] if before is None else differences(before, row)
         return rows
 
     def changes(self, after: int, limit: int) -> list[dict]:
@@ -69,16 +64,17 @@ class VersionLog:
         archive's sequence number `after`, oldest change first, at most `limit`: {doc_id,
         url, title, publisher, source, seq, status, version, first_seen, gone_at, changed}
         (`changed`: what differs from the version before, for a document past version 1)."""
-        rows = [dict(r) for r in self.db.execute(
-            "SELECT doc_id, url, title, publisher, source, seq, status, version, first_seen, "
-            "fetched_at, gone_at FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
-            (after, limit))]
-        for row in rows:
-            row["first_seen"] = row["first_seen"] or row.pop("fetched_at")
-            row.pop("fetched_at", None)
-            row["changed"] = self.versions(row["url"])[-1]["changed"] \
-                if row["version"] > 1 else []
-        return rows
+        found = []
+        for row in self.db.execute("SELECT * FROM documents WHERE seq > ? ORDER BY seq "
+                                   "LIMIT ?", (after, limit)).fetchall():
+            now = as_version(row)
+            before = self._kept(row["url"], newest_only=True) if row["version"] > 1 else []
+            found.append({**{k: row[k] for k in ("doc_id", "url", "title", "publisher",
+                                                 "source", "seq", "status", "version",
+                                                 "gone_at")},
+                          "first_seen": now["first_seen"],
+                          "changed": differences(before[0], now) if before else []})
+        return found
 
     def version_raw(self, url: str, version: int) -> tuple[bytes, str] | None:
         """The bytes kept with an earlier version of a document and their Content-Type, or
@@ -86,3 +82,18 @@ class VersionLog:
         row = self.db.execute("SELECT raw, raw_type FROM versions WHERE url = ? AND "
                               "version = ?", (url, version)).fetchone()
         return (zlib.decompress(row[0]), row[1]) if row and row[0] is not None else None
+
+
+def as_version(row) -> dict:
+    """A document row as the version it holds (`current`)."""
+    fields = {k: row[k] for k in FIELDS}
+    fields["attachments"] = json.loads(row["attachments"])
+    return {"version": row["version"], "title": row["title"], "body": row["body"],
+            "fields": fields, "first_seen": row["first_seen"] or row["fetched_at"],
+            "last_seen": row["fetched_at"], "current": True}
+
+
+def differences(before: dict, after: dict) -> list[str]:
+    """What differs between two versions: "title", "body", then the fields' names."""
+    return [name for name in ("title", "body") if after[name] != before[name]] + [
+        name for name in FIELDS if after["fields"][name] != before["fields"][name]]

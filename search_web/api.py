@@ -13,7 +13,7 @@ from search_web.common import reader, run_search
 from search_web.openapi import spec
 from search_web.stats import NoArchive, archive, report_json
 from search_web.status import check_allowed, status_data
-from search_web.versions import versions_of
+from search_web.versions import summary, versions_of
 
 bp = Blueprint("api", __name__)
 
@@ -40,7 +40,8 @@ def document(doc_id: str):
     doc = reader().document(doc_id)
     if doc is None:
         abort(404, description=f"no document with id {doc_id!r}")
-    return jsonify({**doc_json(doc), "ocr": ocr_of(doc_id), "versions": versions_of(doc_id)})
+    return jsonify({**doc_json(doc), "ocr": ocr_of(doc_id),
+                    "versions": summary(versions_of(doc["url"]))})
 
 
 def ocr_of(doc_id: str) -> dict | None:

@@ -28,8 +28,8 @@ from search_web.status import check_allowed, status_data
 from search_web.versions import (
     CHANGE_LABELS,
     field_changes,
+    summary,
     text_diff,
-    version_pair,
     versions_of,
 )
 
@@ -82,7 +82,8 @@ def document(doc_id: str):
     return render_template("doc.html", doc=doc, report=_report_of(doc), q=q,
                            marked=mark_document(doc["title"], doc["body"], q),
                            host=urlsplit(doc["url"]).netloc, ocr=ocr_of(doc["id"]),
-                           versions=versions_of(doc["id"]), change_labels=CHANGE_LABELS)
+                           versions=summary(versions_of(doc["url"])),
+                           change_labels=CHANGE_LABELS)
 
 
 @bp.get("/doc/<doc_id>/diff")
@@ -92,20 +93,20 @@ def diff(doc_id: str):
     doc = reader().document(doc_id)
     if doc is None:
         abort(404, description="没有找到这份文件")
-    versions = versions_of(doc_id)
-    numbers = [v["version"] for v in versions]
+    versions = {v["version"]: v for v in versions_of(doc["url"])}
+    numbers = list(versions)
     try:
         old = int(request.args.get("old") or (numbers[-2] if len(numbers) > 1 else 0))
         new = int(request.args.get("new") or (numbers[-1] if numbers else 0))
     except ValueError:
         abort(400, description="版本号应为数字（old、new）")
-    pair = version_pair(doc_id, old, new)
-    if pair is None:
+    if old not in versions or new not in versions:
         abort(404, description=f"这份文件没有第 {old} 版或第 {new} 版"
               if numbers else "这份文件没有保存过其他版本")
+    pair = versions[old], versions[new]
     return render_template("diff.html", doc=doc_json(doc), old=pair[0], new=pair[1],
                            fields=field_changes(*pair), paragraphs=text_diff(
-                               pair[0]["body"], pair[1]["body"]), versions=versions)
+                               pair[0]["body"], pair[1]["body"]))
 
 
 def _report_of(doc: dict) -> dict | None:

@@ -8,6 +8,7 @@ import datetime as dt
 from difflib import SequenceMatcher
 from html import escape
 
+from archive.versions import differences
 from search_web.stats import NoArchive, archive
 
 # What an edit can change, as the pages name it
@@ -17,31 +18,21 @@ CHANGE_LABELS = {"title": "标题", "body": "正文", "publisher": "发布机构
                  "doc_type": "类型", "report_year": "年度", "attachments": "附件"}
 
 
-def versions_of(doc_id: str) -> list[dict]:
-    """The versions of a document, oldest first, each {version, first_seen, last_seen,
-    changed, current} with dates as YYYY-MM-DD; [] without an archive."""
+def versions_of(url: str) -> list[dict]:
+    """The versions of a document, oldest first, with their text and metadata and dates as
+    YYYY-MM-DD (archive.versions); [] without an archive."""
     try:
-        row = archive().get(doc_id)
-        found = archive().versions(row["url"]) if row else []
+        found = archive().versions(url)
     except NoArchive:
         return []
-    return [{"version": v["version"], "first_seen": _day(v["first_seen"]),
-             "last_seen": _day(v["last_seen"]), "changed": v["changed"],
-             "current": v["current"]} for v in found]
+    return [{**v, "first_seen": _day(v["first_seen"]), "last_seen": _day(v["last_seen"])}
+            for v in found]
 
 
-def version_pair(doc_id: str, old: int, new: int) -> tuple[dict, dict] | None:
-    """Two versions of a document (with their text and metadata), or None if either is not
-    there."""
-    try:
-        row = archive().get(doc_id)
-        found = {v["version"]: v for v in archive().versions(row["url"])} if row else {}
-    except NoArchive:
-        return None
-    if old not in found or new not in found:
-        return None
-    return tuple({**found[n], "first_seen": _day(found[n]["first_seen"]),
-                  "last_seen": _day(found[n]["last_seen"])} for n in (old, new))
+def summary(versions: list[dict]) -> list[dict]:
+    """The versions without their text: {version, first_seen, last_seen, changed, current}."""
+    return [{k: v[k] for k in ("version", "first_seen", "last_seen", "changed", "current")}
+            for v in versions]
 
 
 def _day(seconds: float) -> str:
@@ -50,16 +41,10 @@ def _day(seconds: float) -> str:
 
 def field_changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
     """(label, before, after) for the title and each metadata field that differs."""
-    changes = []
-    if old["title"] != new["title"]:
-        changes.append((CHANGE_LABELS["title"], old["title"], new["title"]))
-    for name, label in CHANGE_LABELS.items():
-        if name in ("title", "body"):
-            continue
-        before, after = old["fields"].get(name), new["fields"].get(name)
-        if before != after:
-            changes.append((label, _shown(name, before), _shown(name, after)))
-    return changes
+    return [(CHANGE_LABELS[name], old["title"], new["title"]) if name == "title" else
+            (CHANGE_LABELS[name], _shown(name, old["fields"].get(name)),
+             _shown(name, new["fields"].get(name)))
+            for name in differences(old, new) if name != "body"]
 
 
 def _shown(name: str, value) -> str:
