@@ -39,6 +39,28 @@ def routes() -> dict:
     }
 
 
+def watching(tmp_path, host: str, **env: str) -> tuple[FixtureServer, object]:
+    """The site served on `host`, and the configuration of a crawl of it into tmp_path (more
+    GONGKAI_* settings in `env`)."""
+    server = FixtureServer(routes(), host)
+    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0", **env}
+    return server, dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+
+
+def edited_once(tmp_path, host: str, body: str):
+    """The site crawled, its notice given the 文号 〔2024〕10号 and `body`, and crawled again;
+    return the configuration."""
+    server, config = watching(tmp_path, host)
+    try:
+        refresh.crawl(config)
+        server.change("/art/1.html", notice("示政办发〔2024〕10号", body))
+        refresh.crawl(config)
+    finally:
+        server.close()
+    return config
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def target(request, tmp_path):
     if request.param == "sqlite":
@@ -49,11 +71,7 @@ def target(request, tmp_path):
 
 
 def test_edits_keep_the_versions_they_replace(tmp_path, target):
-    server = FixtureServer(routes(), "127.0.0.61")
-    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0",
-           "GONGKAI_ARCHIVE_URL": target}
-    config = dataclasses.replace(load_config(None, env=env), sources=[
-        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    server, config = watching(tmp_path, "127.0.0.61", GONGKAI_ARCHIVE_URL=target)
     try:
         refresh.crawl(config)
         # the editors: a body rewritten, a 文号 corrected, the attachment replaced; one
@@ -91,17 +109,7 @@ def test_versions_are_listed_and_compared_on_the_document(tmp_path, engine):
     from indexer.build import build_index
     from search_web import create_app
 
-    server = FixtureServer(routes(), "127.0.0.62")
-    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0"}
-    config = dataclasses.replace(load_config(None, env=env), sources=[
-        {"name": "site", "start_urls": [server.base + "/index.html"]}])
-    try:
-        refresh.crawl(config)
-        server.change("/art/1.html", notice("示政办发〔2024〕10号",
-                                            para("请各区做好防汛准备，汛期实行二十四小时值班。")))
-        refresh.crawl(config)
-    finally:
-        server.close()
+    config = edited_once(tmp_path, "127.0.0.62", para("请各区做好防汛准备，汛期实行二十四小时值班。"))
     build_index(config.archive, tmp_path / "index", engine=engine)
     client = create_app({"INDEX_ROOT": str(tmp_path / "index"), "INDEX_ENGINE": engine,
                          "TESTING": True, "ARCHIVE": str(config.archive)}).test_client()
@@ -145,17 +153,8 @@ def test_versions_and_the_diff_look_right_under_gongkai_serve(tmp_path, page, wi
     from tests.sites import start_serve
     from tests.test_looks import LOOKS, WIDTHS
 
-    server = FixtureServer(routes(), "127.0.0.64")
-    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0"}
-    config = dataclasses.replace(load_config(None, env=env), sources=[
-        {"name": "site", "start_urls": [server.base + "/index.html"]}])
-    try:
-        refresh.crawl(config)
-        server.change("/art/1.html", notice("示政办发〔2024〕10号", para(
-            "请各区做好防汛准备，汛期实行二十四小时值班。") + para("各单位要落实防汛物资储备。")))
-        refresh.crawl(config)
-    finally:
-        server.close()
+    config = edited_once(tmp_path, "127.0.0.64", para(
+        "请各区做好防汛准备，汛期实行二十四小时值班。") + para("各单位要落实防汛物资储备。"))
     build_index(config.archive, tmp_path / "index")
     web, port = start_serve({"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_WEB_WORKERS": "1"},
                             cwd=tmp_path)
@@ -183,11 +182,7 @@ def test_withdrawn_documents_stay_found_marked_and_come_back(tmp_path):
     from indexer.build import build_index
     from search_web import create_app
 
-    server = FixtureServer(routes(), "127.0.0.65")
-    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0",
-           "GONGKAI_CRAWL_RETRIES": "0"}
-    config = dataclasses.replace(load_config(None, env=env), sources=[
-        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    server, config = watching(tmp_path, "127.0.0.65", GONGKAI_CRAWL_RETRIES="0")
     original = dict(server.routes)
     try:
         refresh.crawl(config)
