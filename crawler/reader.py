@@ -6,7 +6,8 @@ the engine's thread it would stop every other origin's requests, their timeouts 
 signal until it ends. So the spider hands it to a child process, one read at a time, and waits
 for it as for a download: the engine goes on fetching, and a read taking more than
 `[crawl] read_timeout` seconds (READ_SECONDS by default) is given up (the child is killed and
-a new one started), counted as the error `read_timeout`. The child ignores SIGINT and SIGTERM (the crawler process decides when to
+a new one started), counted as the error `read_timeout`. The limit is the reading's own: a
+new child has imported what reading needs before its first read is timed. The child ignores SIGINT and SIGTERM (the crawler process decides when to
 stop, and kills it then) and dies with the crawler process.
 """
 
@@ -49,6 +50,15 @@ def read_file(body: bytes, kind: str) -> str:
     return clean_text(files.extract_text(body, kind))
 
 
+def warm() -> None:
+    """Import what reading needs (seconds on a busy machine), before any read is timed."""
+    import scrapy.http  # noqa: F401
+
+    import crawler.adapters.generic  # noqa: F401
+    import crawler.extract  # noqa: F401
+    import reading.files  # noqa: F401
+
+
 def die_with_parent(signum: int) -> None:
     """Have the kernel send this process `signum` when its parent dies (Linux; elsewhere
     nothing: the process then outlives a parent killed outright)."""
@@ -80,12 +90,14 @@ class Reader:
             for attempt in (1, 2):
                 if self.stopped:
                     raise Interrupted("the crawl is stopping")
-                future = self._pool().submit(function, *args)
                 try:
+                    if self.pool is None:  # a new child: its start is not the read's time
+                        await asyncio.wrap_future(self._pool().submit(warm))
+                    future = self._pool().submit(function, *args)
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.seconds)
                 except TimeoutError:
                     self.close()
-                    raise ReadTimeout(f"reading took over {self.seconds:.0f}s") from None
+                    raise ReadTimeout(f"reading took over {self.seconds:g} s") from None
                 except BrokenProcessPool:  # the child died (out of memory?): once more
                     self.close()
                     if self.stopped:

@@ -94,8 +94,8 @@ def test_retry_after_and_crawl_delay_are_kept(crawled):
 
 
 def test_a_read_over_the_time_limit_is_given_up_and_the_crawl_goes_on(tmp_path):
-    """The big page takes seconds to read (bench/big_pages.py); with half a second allowed,
-    it is given up as a read_timeout, and the documents after it are still read."""
+    """The big page takes seconds to read (bench/big_pages.py); with a second and a half
+    allowed, it is given up as a read_timeout, and the documents after it are still read."""
     sizes = Sizes(search_links=0)
     routes = portal_routes(sizes)
     routes["/index.html"] = html('<html><head><title>示例</title></head><body>'
@@ -105,7 +105,7 @@ def test_a_read_over_the_time_limit_is_given_up_and_the_crawl_goes_on(tmp_path):
     try:
         rows, runs = crawl_sources(tmp_path, [{"name": "site",
                                                "start_urls": [server.base + "/index.html"]}],
-                                   read_timeout=0.5)
+                                   read_timeout=1.5)
     finally:
         server.close()
     assert sorted(rows) == [server.base + "/art/1_1.html", server.base + "/art/1_2.html"]
