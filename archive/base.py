@@ -85,7 +85,8 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
         return row[0] if row else None
 
     def upsert(self, doc: Document) -> str:
-        """Store a fetched document; return 'new', 'updated', 'unchanged' or 'duplicate'.
+        """Store a fetched document; return 'new', 'updated', 'unchanged', 'restored' (a
+        withdrawn document is back, changed or not) or 'duplicate'.
 
         A URL not seen before whose text or 索引号 a live document of the same source already
         has is a duplicate (a mirror, another column listing it): it is not stored.
@@ -99,11 +100,13 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
             same = row is not None and (
                 row["ocr_of"] == raw_digest(doc.raw) if _read_by_ocr(row, doc)
                 else row["content_hash"] == digest)
+            back = row is not None and row["status"] != "live"
             if row is None and self._duplicate_of(doc):
                 outcome = "duplicate"
             elif same and row["status"] == "live":
-                self.db.execute("UPDATE documents SET fetched_at = ?, etag = ?, last_modified = ? "
-                                "WHERE url = ?", (now, doc.etag, doc.last_modified, doc.url))
+                self.db.execute("UPDATE documents SET fetched_at = ?, checked_at = ?, etag = ?, "
+                                "last_modified = ? WHERE url = ?",
+                                (now, now, doc.etag, doc.last_modified, doc.url))
                 outcome = "unchanged"
             else:
                 # a changed document keeps the version it replaces; one back as it was is
@@ -117,10 +120,11 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
                 values.update(doc_id=doc_id_for(doc.url), content_hash=digest, fetched_at=now,
                               status="live", seq=self._next_seq(), text_hash=doc.text_hash(),
                               text_source="", ocr_confidence=None, ocr_of="",
-                              version=version, first_seen=first_seen, gone_at=None)
+                              version=version, first_seen=first_seen, gone_at=None,
+                              restored_at=now if back else None, checked_at=now)
                 self.db.execute(upsert("documents", tuple(values), "url"),
                                 tuple(values.values()))
-                outcome = "updated" if row else "new"
+                outcome = "restored" if back else "updated" if row else "new"
             if doc.raw and outcome != "duplicate":
                 self._store_raw(doc.url, doc.raw, doc.raw_type)
         return outcome
@@ -135,23 +139,52 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
                               (url,)).fetchone()
         return (zlib.decompress(row[0]), row[1]) if row else None
 
-    def mark_gone(self, url: str) -> bool:
-        """Mark a known live document as withdrawn (status 'gone', `gone_at` now): it is
-        kept, with its versions, and comes back live if it reappears. Return whether anything
-        changed."""
+    def mark_gone(self, url: str) -> str:
+        """Record that a known document answers "not there": a live one is withdrawn (status
+        'gone', `gone_at` now), kept with its versions, and comes back live if it reappears.
+        Return 'gone', 'still_gone' (it was already), or '' for a URL the archive lacks."""
+        now = time.time()
         with self.db.write():
-            if not self.db.execute("SELECT 1 FROM documents WHERE url = ? AND status = 'live'",
-                                   (url,)).fetchone():
-                return False
-            self.db.execute("UPDATE documents SET status = 'gone', gone_at = ?, seq = ? "
-                            "WHERE url = ?", (time.time(), self._next_seq(), url))
-        return True
+            row = self.db.execute("SELECT status FROM documents WHERE url = ?",
+                                  (url,)).fetchone()
+            if row is None:
+                return ""
+            if row["status"] != "live":
+                self.db.execute("UPDATE documents SET checked_at = ? WHERE url = ?", (now, url))
+                return "still_gone"
+            self.db.execute("UPDATE documents SET status = 'gone', gone_at = ?, checked_at = ?, "
+                            "seq = ? WHERE url = ?", (now, now, self._next_seq(), url))
+        return "gone"
 
-    def touch(self, url: str) -> bool:
-        """Record that a known live document was confirmed unchanged (HTTP 304)."""
-        cur = self.db.execute("UPDATE documents SET fetched_at = ? WHERE url = ? AND "
-                              "status = 'live'", (time.time(), url))
-        return bool(cur.rowcount)
+    def touch(self, url: str) -> str:
+        """Record that a known document answered "not modified" (HTTP 304): a live one was
+        confirmed ('unchanged'); a withdrawn one is back as it was ('restored'); '' for a URL
+        the archive lacks."""
+        now = time.time()
+        with self.db.write():
+            row = self.db.execute("SELECT status FROM documents WHERE url = ?",
+                                  (url,)).fetchone()
+            if row is None:
+                return ""
+            if row["status"] == "live":
+                self.db.execute("UPDATE documents SET fetched_at = ?, checked_at = ? "
+                                "WHERE url = ?", (now, now, url))
+                return "unchanged"
+            self.db.execute("UPDATE documents SET status = 'live', gone_at = NULL, "
+                            "restored_at = ?, fetched_at = ?, checked_at = ?, seq = ? "
+                            "WHERE url = ?", (now, now, now, self._next_seq(), url))
+        return "restored"
+
+    def unasked(self, source: str, before: float, limit: int) -> list[dict]:
+        """Up to `limit` documents of a source (live or withdrawn) not asked since `before`,
+        the longest unasked first: {url, etag, last_modified, status, parent_url}. Both are
+        asked conditionally: a 304 from a withdrawn one means it is back as it was."""
+        rows = self.db.execute(
+            "SELECT url, etag, last_modified, status, parent_url FROM documents "
+            "WHERE source = ? AND coalesce(checked_at, fetched_at) < ? "
+            "ORDER BY coalesce(checked_at, fetched_at), url LIMIT ?",
+            (source, before, limit))
+        return [dict(r) for r in rows]
 
     def lookup(self, urls: list[str]) -> dict[str, tuple[str, str, int]]:
         """Return {url: (etag, last_modified, seq)} of the live documents among the URLs."""

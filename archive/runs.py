@@ -35,10 +35,11 @@ class RunLog:
         limit) or interrupted (a signal)."""
         self.db.execute(
             "UPDATE crawl_runs SET finished_at = ?, pages = ?, new = ?, updated = ?, "
-            "unchanged = ?, gone = ?, attachments = ?, duplicates = ?, errors = ?, "
+            "unchanged = ?, gone = ?, restored = ?, attachments = ?, duplicates = ?, errors = ?, "
             "error_detail = ?, walls = ?, limits = ?, status = ? WHERE id = ?",
             (time.time(), counts.get("pages", 0), counts.get("new", 0), counts.get("updated", 0),
-             counts.get("unchanged", 0), counts.get("gone", 0), counts.get("attachments", 0),
+             counts.get("unchanged", 0), counts.get("gone", 0), counts.get("restored", 0),
+             counts.get("attachments", 0),
              counts.get("duplicate", 0),
              sum(errors.values()), json.dumps(errors, ensure_ascii=False),
              json.dumps(walls or {}, ensure_ascii=False),

@@ -135,6 +135,11 @@ ADDED_COLUMNS = (
     ("documents", "first_seen", "DOUBLE PRECISION"),
     # when a document was first found withdrawn (status 'gone'); NULL while it is live
     ("documents", "gone_at", "DOUBLE PRECISION"),
+    # when a withdrawn document was found back (NULL unless it came back), and when its URL
+    # was last asked, whatever the answer (crawler/withdrawals.py re-asks the least recent)
+    ("documents", "restored_at", "DOUBLE PRECISION"),
+    ("documents", "checked_at", "DOUBLE PRECISION"),
+    ("crawl_runs", "restored", "INTEGER NOT NULL DEFAULT 0"),
 )
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS documents_text ON documents(text_hash)",

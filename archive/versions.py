@@ -62,19 +62,45 @@ class VersionLog:
     def changes(self, after: int, limit: int) -> list[dict]:
         """The documents that appeared, changed, were withdrawn or came back since the
         archive's sequence number `after`, oldest change first, at most `limit`: {doc_id,
-        url, title, publisher, source, seq, status, version, first_seen, gone_at, changed}
-        (`changed`: what differs from the version before, for a document past version 1)."""
-        found = []
-        for row in self.db.execute("SELECT * FROM documents WHERE seq > ? ORDER BY seq "
-                                   "LIMIT ?", (after, limit)).fetchall():
-            now = as_version(row)
-            before = self._kept(row["url"], newest_only=True) if row["version"] > 1 else []
-            found.append({**{k: row[k] for k in ("doc_id", "url", "title", "publisher",
-                                                 "source", "seq", "status", "version",
-                                                 "gone_at")},
-                          "first_seen": now["first_seen"],
-                          "changed": differences(before[0], now) if before else []})
-        return found
+        url, title, publisher, source, seq, status, version, pub_date, doc_number, kind, at,
+        first_seen, changed} (`kind`, `at`: see `event`; `changed`: what differs from the
+        version before, for a document past version 1)."""
+        rows = self.db.execute("SELECT * FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+                               (after, limit)).fetchall()
+        return [self._change(row) for row in rows]
+
+    def _change(self, row) -> dict:
+        """A document row as the change that gave it its `seq` (see `event`)."""
+        now = as_version(row)
+        before = self._kept(row["url"], newest_only=True) if row["version"] > 1 else []
+        kind, at = event(row)
+        return {**{k: row[k] for k in ("doc_id", "url", "title", "publisher", "source", "seq",
+                                       "status", "version", "pub_date", "doc_number")},
+                "kind": kind, "at": at, "first_seen": now["first_seen"],
+                "changed": differences(before[0], now) if before else []}
+
+    def latest(self, limit: int, source: str = "", publisher: str = "") -> list[dict]:
+        """The documents whose latest change is newest, newest first, at most `limit`, of one
+        source or publisher if named: the changes (see `changes`) a feed shows."""
+        where = " AND ".join(c for c, v in (("source = ?", source), ("publisher = ?", publisher))
+                             if v)
+        rows = self.db.execute(
+            f"SELECT * FROM documents {'WHERE ' + where if where else ''} ORDER BY seq DESC "
+            "LIMIT ?", (*(v for v in (source, publisher) if v), limit)).fetchall()
+        return [self._change(row) for row in rows]
+
+    def changes_between(self, start: float, end: float, sources: tuple[str, ...] = (),
+                        limit: int = 10_000) -> list[dict]:
+        """The changes (see `changes`) whose moment falls in [start, end), of the named
+        sources (all: ()), newest first, at most `limit`. A document counts once, by its
+        latest change."""
+        moment = ("CASE WHEN status != 'live' THEN gone_at WHEN restored_at IS NOT NULL THEN "
+                  "restored_at ELSE coalesce(first_seen, fetched_at) END")
+        among = f" AND source IN ({', '.join('?' for _ in sources)})" if sources else ""
+        rows = self.db.execute(
+            f"SELECT * FROM documents WHERE {moment} >= ? AND {moment} < ?{among} "
+            f"ORDER BY {moment} DESC, seq DESC LIMIT ?", (start, end, *sources, limit))
+        return [self._change(row) for row in rows.fetchall()]
 
     def version_raw(self, url: str, version: int) -> tuple[bytes, str] | None:
         """The bytes kept with an earlier version of a document and their Content-Type, or
@@ -91,6 +117,17 @@ def as_version(row) -> dict:
     return {"version": row["version"], "title": row["title"], "body": row["body"],
             "fields": fields, "first_seen": row["first_seen"] or row["fetched_at"],
             "last_seen": row["fetched_at"], "current": True}
+
+
+def event(row) -> tuple[str, float]:
+    """What last happened to a document, and when (epoch seconds): 'withdrawn', 'restored'
+    (back after it was withdrawn, changed or not), 'changed' (a version after the first) or
+    'new'."""
+    if row["status"] != "live":
+        return "withdrawn", row["gone_at"] or row["fetched_at"]
+    if row["restored_at"] is not None:
+        return "restored", row["restored_at"]
+    return ("changed" if row["version"] > 1 else "new"), row["first_seen"] or row["fetched_at"]
 
 
 def differences(before: dict, after: dict) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from archive import Archive, Document
 from crawler.outcomes import interrupted
 
-COUNTS = ("new", "updated", "unchanged", "gone", "attachments", "duplicate", "pages")
+COUNTS = ("new", "updated", "unchanged", "gone", "restored", "attachments", "duplicate",
+          "pages")
 
 
 class ArchivePipeline:
@@ -31,10 +32,14 @@ class ArchivePipeline:
         if isinstance(item, Document):
             stats.inc_value(f"gongkai/{item.source}/{self.archive.upsert(item)}")
         elif "gone" in item:  # a known document is gone; any other URL is a broken link
-            stats.inc_value(f"gongkai/{item['source']}/gone" if self.archive.mark_gone(
-                item["gone"]) else f"gongkai/{item['source']}/errors/{item['missing']}")
-        elif "unchanged" in item and self.archive.touch(item["unchanged"]):
-            stats.inc_value(f"gongkai/{item['source']}/unchanged")
+            outcome = self.archive.mark_gone(item["gone"])
+            if outcome != "still_gone":
+                stats.inc_value(f"gongkai/{item['source']}/" + (
+                    outcome or f"errors/{item['missing']}"))
+        elif "unchanged" in item:  # a 304: confirmed, or a withdrawn document back
+            outcome = self.archive.touch(item["unchanged"])
+            if outcome:
+                stats.inc_value(f"gongkai/{item['source']}/{outcome}")
         return item
 
     def close_spider(self, spider=None):

@@ -27,6 +27,7 @@ def scrapy_settings(archive_path: str, crawl: dict, *, full: bool = False,
         "GONGKAI_MAX_RETRY_AFTER": crawl["max_retry_after"],
         "GONGKAI_READ_TIMEOUT": crawl["read_timeout"],  # crawler/reader.py
         "GONGKAI_TRAP_LIMIT": crawl["trap_limit"],  # crawler/traps.py
+        "GONGKAI_RECHECK": crawl["recheck"],  # crawler/withdrawals.py
         "GONGKAI_QUERY_VARIANTS": crawl["query_variants"],
         "USER_AGENT": crawl["user_agent"],
         "ROBOTSTXT_OBEY": True,
@@ -56,6 +57,8 @@ def scrapy_settings(archive_path: str, crawl: dict, *, full: bool = False,
             # process_request runs from low numbers to high, process_response the other way
             "crawler.middlewares.SourceMiddleware": 50,  # before robots.txt (100)
             "crawler.middlewares.TrapMiddleware": 60,
+            # sees a known document's redirect before RedirectMiddleware (600) follows it
+            "crawler.withdrawals.WithdrawnRedirects": 650,
             "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
             "crawler.middlewares.Decompression": 590,
             # after redirects (600) and decompression (590), before retries (550)

@@ -59,6 +59,10 @@ SETTINGS = [
     Setting("crawl.read_timeout", 120.0, float,
             "Seconds reading one fetched page or file (its text, links and tables) may take "
             "before it is given up as the error read_timeout; the crawl goes on meanwhile."),
+    Setting("crawl.recheck", 200, int,
+            "Known documents per source that an incremental crawl asks again (conditionally) "
+            "when it is done, the longest unasked first, to find the ones withdrawn after "
+            "leaving the lists (0: none)."),
     Setting("crawl.trap_limit", 50, int,
             "Pages in a row of one URL pattern (a path's query variants, or paths that differ "
             "in numbers only) that hold neither a document nor a new link: after so many, the "

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # documents between two progress callbacks
 COLUMNS = ("doc_id", "url", "title", "body", "publisher", "source", "site", "doc_type",
            "pub_date", "report_year", "report_template", "doc_number", "index_number",
-           "parent_url", "site_name", "section", "gone_at")  # what an index needs of a row
+           "parent_url", "site_name", "section", "gone_at", "version", "first_seen")
+# (what an index needs of an archive row)
 Progress = Callable[[int, int], None]  # (documents written, documents to write)
 
 
@@ -58,8 +59,14 @@ def index_doc(row: dict) -> IndexDoc:
         parent_url=row.get("parent_url") or "", site_name=row.get("site_name") or "",
         section=row.get("section") or "",
         status="live" if row.get("status", "live") == "live" else "withdrawn",
-        withdrawn=dt.datetime.fromtimestamp(row["gone_at"]).date().isoformat()
-        if row.get("status") == "gone" and row.get("gone_at") else "")
+        withdrawn=_day(row["gone_at"]) if row.get("status") == "gone" and row.get("gone_at")
+        else "",
+        changed=_day(row["first_seen"]) if (row.get("version") or 1) > 1 and
+        row.get("first_seen") else "")
+
+
+def _day(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds).date().isoformat()
 
 
 def _asked(index_root: Path, archive: str | Path) -> dict[str, int]:

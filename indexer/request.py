@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from archive import DOC_TYPES
+from indexer.engines.base import DATE_FIELDS
 from indexer.query import MAX_QUERY_CHARS
 
 MAX_PAGE = 1000
@@ -37,6 +38,9 @@ class SearchRequest:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     status: str = ""  # "live", "withdrawn" (taken down by the agency, kept), "": both
+    changed: bool = False  # only documents edited since first seen
+    when: str = "published"  # the date from/to bound: published, changed or withdrawn
+    ids: tuple[str, ...] = ()  # only these documents (not a parameter: search_web/feeds.py)
     as_typed: bool = False  # never show a suggestion's results instead of nothing
 
     @classmethod
@@ -44,11 +48,10 @@ class SearchRequest:
         """Validate request parameters (strings) into a SearchRequest, or raise SearchError."""
         req = cls(q=(params.get("q") or "").strip(), publisher=(params.get("publisher") or ""),
                   doc_type=params.get("type") or "", sort=params.get("sort") or "relevance",
-                  status=(params.get("status") or "").strip())
-        as_typed = (params.get("as_typed") or "0").strip().lower()
-        if as_typed not in ("0", "1", "true", "false"):
-            raise SearchError(f"as_typed must be 0 or 1, got {params.get('as_typed')!r}")
-        req.as_typed = as_typed in ("1", "true")
+                  status=(params.get("status") or "").strip(),
+                  when=(params.get("when") or "published").strip())
+        req.as_typed = _flag(params, "as_typed")
+        req.changed = _flag(params, "changed")
         req.page = _int_param(params, "page", 1, 1, MAX_PAGE)
         req.size = _int_param(params, "size", 10, 1, MAX_SIZE)
         if params.get("year"):
@@ -59,6 +62,8 @@ class SearchRequest:
             raise SearchError(f"type must be one of {', '.join(DOC_TYPES)}")
         if req.status not in STATUSES:
             raise SearchError(f"status must be one of {', '.join(filter(None, STATUSES))}")
+        if req.when not in DATE_FIELDS:
+            raise SearchError(f"when must be one of {', '.join(DATE_FIELDS)}")
         req.date_from = _date_param(params, "from")
         req.date_to = _date_param(params, "to")
         if req.date_from and req.date_to and req.date_from > req.date_to:
@@ -67,6 +72,13 @@ class SearchRequest:
             raise SearchError(f"q is too long ({len(req.q)} characters, "
                               f"at most {MAX_QUERY_CHARS})")
         return req
+
+
+def _flag(params, name) -> bool:
+    raw = (params.get(name) or "0").strip().lower()
+    if raw not in ("0", "1", "true", "false"):
+        raise SearchError(f"{name} must be 0 or 1, got {params.get(name)!r}")
+    return raw in ("1", "true")
 
 
 def _int_param(params, name, default, low, high):

@@ -44,6 +44,7 @@ class Hit:
     title_html: str  # the title, escaped, matches in <mark>
     status: str = "live"  # or "withdrawn"
     withdrawn: str = ""  # YYYY-MM-DD it was first found withdrawn
+    changed: str = ""  # YYYY-MM-DD its current version was first seen, if edited since
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _run(searcher: Searcher, req: SearchRequest,
     tree = uq.plan(parsed)
     by_date = isinstance(tree, Everything) or req.sort == "date"
     filters = Filters(req.publisher, req.doc_type, req.year, req.date_from, req.date_to,
-                      req.status)
+                      req.status, req.changed, req.when, req.ids)
     matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
                               limit=req.size, facets=FACETS)
     page = matches.hits
@@ -230,7 +231,8 @@ def _hit(match: Match, spans: list, title_spans: list, parsed: uq.ParsedQuery) -
                score=None if match.score is None else round(match.score, 4),
                snippet=snippets.render(body, spans, fragments=1 + (len(body) > 1500)
                                        + (len(body) > 4000)),
-               status=stored.get("status", "live"), withdrawn=stored.get("withdrawn", ""))
+               status=stored.get("status", "live"), withdrawn=stored.get("withdrawn", ""),
+               changed=stored.get("changed", ""))
 
 
 @dataclass

@@ -35,12 +35,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["INDEX_ROOT"], app.config["ARCHIVE"])
     app.extensions["gongkai.querylog"] = querylog.QueryLog(log_target)
 
-    from search_web import api, errors, html, limits, security
+    from search_web import api, errors, feeds, html, limits, security
 
     security.install(app)
     limits.install(app)
     app.register_blueprint(html.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(feeds.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     errors.register(app)
     return app

@@ -93,12 +93,9 @@ def changes():
 
 
 def _change(row: dict) -> dict:
-    gone = row["status"] != "live"
-    kind = "withdrawn" if gone else "new" if row["version"] == 1 else "changed"
-    when = row["gone_at"] if gone and row["gone_at"] else row["first_seen"]
     return {"id": row["doc_id"], "url": row["url"], "title": row["title"],
-            "publisher": row["publisher"], "source": row["source"], "kind": kind,
-            "at": dt.datetime.fromtimestamp(when, dt.UTC).isoformat(
+            "publisher": row["publisher"], "source": row["source"], "kind": row["kind"],
+            "at": dt.datetime.fromtimestamp(row["at"], dt.UTC).isoformat(
                 timespec="seconds"), "version": row["version"], "changed": row["changed"]}
 
 
@@ -137,4 +134,5 @@ def doc_json(doc: dict) -> dict:
             "index_number": doc.get("index_number_text", ""), "source": doc.get("source", ""),
             "site": doc.get("site", ""), "site_name": doc.get("site_name", ""),
             "section": doc.get("section", ""), "parent_url": doc.get("parent_url", ""),
-            "status": doc.get("status", "live"), "withdrawn": doc.get("withdrawn", "")}
+            "status": doc.get("status", "live"), "withdrawn": doc.get("withdrawn", ""),
+            "changed": doc.get("changed", "")}

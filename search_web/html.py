@@ -34,7 +34,8 @@ from search_web.versions import (
 )
 
 bp = Blueprint("html", __name__)
-PARAMS = ("q", "sort", "publisher", "year", "type", "status", "from", "to", "size", "as_typed")
+PARAMS = ("q", "sort", "publisher", "year", "type", "status", "changed", "from", "to", "when",
+          "size", "as_typed")
 STATUS_LABELS = {"live": "现行", "withdrawn": "已撤下"}
 
 
@@ -47,7 +48,13 @@ def helpers():
         params = {k: v for k, v in params.items() if v not in (None, "")}
         return url_for("html.search", **params)
 
-    return {"search_url": search_url, "type_labels": TYPE_LABELS, "rate": rate,
+    def feed_url():
+        """The Atom feed of the current search: its query and filters, not its paging."""
+        params = {k: request.args.get(k) for k in PARAMS
+                  if request.args.get(k) and k not in ("sort", "size", "as_typed")}
+        return url_for("feeds.search_feed", **params)
+
+    return {"search_url": search_url, "feed_url": feed_url, "type_labels": TYPE_LABELS, "rate": rate,
             "status_labels": STATUS_LABELS,
             "model": {"rows": APPLICATION_ROWS, "applicants": APPLICANTS,
                       "applicant_labels": APPLICANT_LABELS, "cases": CASES,

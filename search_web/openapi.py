@@ -5,6 +5,7 @@ app to keep every documented status, parameter and response shape true."""
 from __future__ import annotations
 
 from archive import DOC_TYPES
+from indexer.engines.base import DATE_FIELDS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.request import (
     MAX_CURSOR,
@@ -37,6 +38,10 @@ def _errors(*codes: int) -> dict:
     """Error responses by status code, and any other in the same shape."""
     return {str(code): {"$ref": f"#/components/responses/E{code}"} for code in codes} | {
         "default": {"$ref": "#/components/responses/Error"}}
+
+
+_CHANGED = {"type": "string", "description": "YYYY-MM-DD its current version was first seen, "
+                                            "if it was edited since first seen; or empty."}
 
 
 def _nullable(kind: str, **extra) -> dict:
@@ -74,7 +79,8 @@ SCHEMAS = {
                                           "404/410 or says it is gone); kept and found."},
                 "withdrawn": {"type": "string",
                               "description": "YYYY-MM-DD it was first found withdrawn, or "
-                                             "empty."}}},
+                                             "empty."},
+                "changed": _CHANGED}},
     "FacetValue": {"type": "object", "required": ["value", "count"],
                    "properties": {"value": {"type": ["string", "integer"]},
                                   "count": {"type": "integer", "minimum": 1}}},
@@ -123,6 +129,7 @@ SCHEMAS = {
                        "description": "withdrawn: the agency took it down; kept."},
             "withdrawn": {"type": "string", "description": "YYYY-MM-DD it was first found "
                                                            "withdrawn, or empty."},
+            "changed": _CHANGED,
             "ocr": {"description": "When the text was read from an image (a scan) by OCR: "
                                    "its mean line confidence (0–1); null otherwise.",
                     "oneOf": [{"type": "null"}, {
@@ -149,9 +156,10 @@ SCHEMAS = {
                    "id": {"type": "string"}, "url": {"type": "string"},
                    "title": {"type": "string"}, "publisher": {"type": "string"},
                    "source": {"type": "string"},
-                   "kind": {"enum": ["new", "changed", "withdrawn"],
-                            "description": "new: first seen (or back as it was); changed: "
-                                           "a new version; withdrawn: taken down."},
+                   "kind": {"enum": ["new", "changed", "withdrawn", "restored"],
+                            "description": "new: first seen; changed: a new version; "
+                                           "withdrawn: taken down; restored: back after it "
+                                           "was withdrawn (changed or not)."},
                    "at": {"type": "string", "description": "When it was seen so (UTC)."},
                    "version": {"type": "integer"},
                    "changed": {"type": "array", "items": {"type": "string"},
@@ -243,10 +251,15 @@ def spec(version: str) -> dict:
                 _query("status", {"enum": ["live", "withdrawn"]},
                        "Only documents still published (live) or taken down (withdrawn)."),
                 _query("year", _YEAR, "Only documents published in this year."),
+                _query("changed", {"enum": ["0", "1", "true", "false"]},
+                       "1: only documents edited since first seen."),
                 _query("from", {"type": "string", "format": "date"},
-                       "Published on or after (YYYY-MM-DD)."),
+                       "On or after (YYYY-MM-DD): published, or as `when` says."),
                 _query("to", {"type": "string", "format": "date"},
-                       "Published on or before (YYYY-MM-DD), not before `from`."),
+                       "On or before (YYYY-MM-DD), not before `from`."),
+                _query("when", {"enum": list(DATE_FIELDS), "default": "published"},
+                       "Which date `from` and `to` bound: when published, when last "
+                       "changed, or when withdrawn."),
                 _query("as_typed", {"enum": ["0", "1", "true", "false"]},
                        "1: never replace a query that finds nothing by its suggestion."),
             ], {**_json(_ref("SearchResult"), "One page of hits with facets and total."),

@@ -22,7 +22,8 @@ UNLIMITED = ("/api/status", "/api/openapi.json")  # cheap, and the operator's ow
 def limited() -> bool:
     """Whether the current request counts against the client's search budget."""
     path = request.path
-    return path == "/search" or (path.startswith("/api/") and path not in UNLIMITED)
+    return path in ("/search", "/search.atom", "/changes.atom") or (
+        path.startswith("/api/") and path not in UNLIMITED)
 
 
 def client_address() -> str:

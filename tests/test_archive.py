@@ -37,12 +37,15 @@ def test_mark_gone_and_come_back(archive_target):
     with Archive(archive_target) as archive:
         doc = make_doc("http://x.gov.cn/1.html", "标题", "正文")
         archive.upsert(doc)
-        assert archive.mark_gone(doc.url)
-        assert not archive.mark_gone(doc.url)  # already gone
-        assert not archive.mark_gone("http://x.gov.cn/unknown.html")
+        assert archive.mark_gone(doc.url) == "gone"
+        assert archive.mark_gone(doc.url) == "still_gone"
+        assert archive.mark_gone("http://x.gov.cn/unknown.html") == ""
         assert archive.count("gone") == 1
-        assert archive.upsert(doc) == "updated"  # it came back
-        assert archive.count() == 1
+        assert archive.touch(doc.url) == "restored"  # a 304: back as it was
+        assert archive.count() == 1 and archive.get(doc_id_for(doc.url))["restored_at"]
+        assert archive.mark_gone(doc.url) == "gone"
+        assert archive.upsert(doc) == "restored"  # served again in full
+        assert archive.upsert(doc) == "unchanged" and archive.count() == 1
 
 
 def test_a_failed_write_leaves_the_archive_as_it_was(archive_target):
@@ -85,7 +88,7 @@ def test_lookup_touch_and_kept_bytes(archive_target):
         archive.upsert(doc)
         (url, (etag, modified, seq)), = archive.lookup([doc.url, doc.url, "http://x.gov.cn/no"]).items()
         assert (url, etag, modified, seq) == (doc.url, '"v1"', "", archive.max_seq())
-        assert archive.touch(doc.url) and not archive.touch("http://x.gov.cn/no")
+        assert (archive.touch(doc.url), archive.touch("http://x.gov.cn/no")) == ("unchanged", "")
         assert archive.raw(doc.url) == (b"<html>\x00\xff</html>", "text/html; charset=gbk")
         assert archive.raw("http://x.gov.cn/no") is None
         assert archive.size_bytes() > 0

@@ -63,7 +63,7 @@ def test_a_running_reader_sees_a_document_withdrawn_and_back(archive_path, tmp_p
     assert hit.status == "withdrawn" and hit.withdrawn == dt.date.today().isoformat()
     assert reader.doc_count() == len(DOCS)
     with Archive(archive_path) as archive:  # it is published again, as it was
-        assert archive.upsert(DOCS[3]) == "updated"
+        assert archive.upsert(DOCS[3]) == "restored"
     build_index(archive_path, root, engine=engine)
     assert (reader.search(live).total, reader.search(withdrawn).total) == (1, 0)
     assert reader.search(SearchRequest(q="部门预算")).hits[0].withdrawn == ""

@@ -5,6 +5,9 @@ replaces, with what changed and when, on SQLite and on PostgreSQL; an unchanged 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,8 @@ from gongkai import refresh
 from gongkai.config import load_config
 from tests.services import postgres_schema
 from tests.sites import FixtureServer, hanweb_detail, html, make_pdf, para
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 PUBLISHER = "示例市人民政府办公室"
 
@@ -219,3 +224,152 @@ def test_withdrawn_documents_stay_found_marked_and_come_back(tmp_path):
         assert archive.get(doc_id_for(urls[2]))["status"] == "live"
         assert [v["version"] for v in archive.versions(urls[2])] == [1]
         assert archive.get(doc_id_for(urls[2]))["gone_at"] is None
+
+
+def _linking(*numbers: int) -> bytes:
+    return html("<html><body>" + "".join(f'<a href="/art/{n}.html">{n}</a>' for n in numbers)
+                + "</body></html>")
+
+
+def changing_site() -> dict:
+    """The site of `watching`, with four more notices: one to be redirected to the home page,
+    one to be replaced by a "page not found", one to be unreachable for a crawl."""
+    found = routes()
+    for n, title, number in ((5, "关于开展安全生产检查的通知", "11000000/2024-00012"),
+                             (6, "关于征集防汛志愿者的公告", "11000000/2024-00013"),
+                             (7, "关于防汛物资采购的公示", "11000000/2024-00014")):
+        found[f"/art/{n}.html"] = hanweb_detail(title, "2024-05-09", PUBLISHER, "", number,
+                                                para(f"{title}，详见正文。"))
+    found["/index.html"] = _linking(1, 2, 3, 4, 5, 6, 7)
+    return found
+
+
+def test_a_site_that_edits_withdraws_and_restores_is_followed(tmp_path, target, engine):
+    """Crawl, then the site changes: a notice added, a body edited, a 文号 corrected, a file
+    replaced, one notice taken down (404) and one replaced by "页面不存在" — both gone from
+    the list, found by asking again — one redirected to the home page, one unreachable (500s)
+    for a crawl; crawl again; then the taken-down notice is back as it was (a 304); crawl
+    again. The archive, the index, the pages, /api/changes and the feeds agree with what the
+    site did, on SQLite and PostgreSQL and with both engines."""
+    import feedparser
+    from lxml import etree
+
+    from indexer.build import build_index
+    from search_web import create_app
+
+    site = changing_site()
+    server = FixtureServer(dict(site), "127.0.0.66")
+    env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_CRAWL_DELAY": "0",
+           "GONGKAI_CRAWL_RETRIES": "0", "GONGKAI_ARCHIVE_URL": target}
+    config = dataclasses.replace(load_config(None, env=env), sources=[
+        {"name": "site", "start_urls": [server.base + "/index.html"]}])
+    url = {n: f"{server.base}/art/{n}.html" for n in range(1, 9)}
+    pdf = server.base + "/files/guide.pdf"
+    try:
+        first = refresh.crawl(config).runs[0]
+        server.change("/index.html", _linking(1, 2, 3, 5, 7, 8))
+        server.change("/art/8.html", hanweb_detail("关于防汛值班安排的通知", "2024-05-10",
+                                                   PUBLISHER, "", "11000000/2024-00015",
+                                                   para("防汛值班安排如下。")))
+        server.change("/art/1.html", notice("示政办发〔2024〕9号",
+                                            para("请各区做好防汛准备，汛期实行二十四小时值班。")))
+        server.change("/art/2.html", hanweb_detail(
+            "关于公布办事指南的公告", "2024-05-07", PUBLISHER, "示政办发〔2024〕11号",
+            "11000000/2024-00010", para("办事指南请见附件。") +
+            '<p><a href="/files/guide.pdf">办事指南</a></p>'))
+        server.change("/files/guide.pdf", (make_pdf(["办事指南（第二版）", "窗口受理时间延长至晚上"]),
+                                            "application/pdf"))
+        del server.routes["/art/4.html"]
+        server.change("/art/6.html", html("<html><head><title>提示</title></head><body>"
+                                          "<p>对不起，您访问的页面不存在！</p></body></html>"))
+        server.routes["/art/5.html"] = lambda handler: (302, {"Location": "/index.html"}, b"")
+        server.routes["/art/7.html"] = lambda handler: (500, {}, b"busy")
+        second = refresh.crawl(config).runs[0]
+        server.routes["/art/4.html"] = site["/art/4.html"]  # back, as it was
+        server.routes["/art/7.html"] = site["/art/7.html"]
+        third = refresh.crawl(config).runs[0]
+    finally:
+        server.close()
+    assert (first["new"], first["gone"]) == (8, 0)  # seven notices and the guide
+    assert (second["new"], second["updated"], second["gone"], second["restored"]) == (1, 3, 3, 0)
+    assert json.loads(second["error_detail"]) == {"http_500": 1}  # unreachable: not withdrawn
+    assert (third["new"], third["updated"], third["gone"], third["restored"]) == (0, 0, 0, 1)
+    # /art/4 and /art/6 left the list: only asking again found them gone, and /art/4 back
+    assert server.paths().count("/art/4.html") == 3 and server.paths().count("/art/6.html") == 3
+
+    with Archive(config.archive) as archive:
+        status = {n: archive.get(doc_id_for(u))["status"] for n, u in url.items()}
+        assert status == {1: "live", 2: "live", 3: "live", 4: "live", 5: "gone", 6: "gone",
+                          7: "live", 8: "live"}
+        assert [v["changed"] for v in archive.versions(url[1])] == [[], ["body"]]
+        assert [v["changed"] for v in archive.versions(url[2])] == [[], ["doc_number"]]
+        # the file replaced, and its page's 文号 given it anew
+        assert [v["changed"] for v in archive.versions(pdf)] == [[], ["body", "doc_number"]]
+        assert [v["version"] for v in archive.versions(url[4])] == [1]  # the same version
+        kinds = {c["url"]: c["kind"] for c in archive.changes(0, 100)}
+        assert kinds == {url[1]: "changed", url[2]: "changed", pdf: "changed", url[3]: "new",
+                         url[4]: "restored", url[5]: "withdrawn", url[6]: "withdrawn",
+                         url[7]: "new", url[8]: "new"}
+
+    build_index(config.archive, tmp_path / "index", engine=engine)
+    client = create_app({"INDEX_ROOT": str(tmp_path / "index"), "INDEX_ENGINE": engine,
+                         "TESTING": True, "ARCHIVE": str(config.archive)}).test_client()
+
+    def found(query: str) -> set[int | str]:
+        hits = client.get(f"/api/search?size=50&q={query}").get_json()["hits"]
+        return {next((n for n, u in url.items() if u == h["url"]), "pdf") for h in hits}
+
+    today = dt.date.today().isoformat()
+    assert found("*&status=withdrawn") == {5, 6}
+    assert found("*&changed=1") == {1, 2, "pdf"}
+    assert found(f"*&when=changed&from={today}&to={today}") == {1, 2, "pdf"}
+    assert found(f"*&when=withdrawn&from={today}") == {5, 6}
+    assert found("*&when=withdrawn&to=2024-12-31") == set()
+    assert found("防汛&changed=1") == {1}
+    assert client.get("/api/search?q=x&when=edited").status_code == 400
+    assert client.get("/api/search?q=x&changed=yes").status_code == 400
+    page = client.get("/search?q=防汛").get_data(as_text=True)
+    assert f"已修改（{today}）" in page and "订阅" in page
+    assert "/search.atom?q=" in page
+    diff = client.get(f"/doc/{doc_id_for(url[2])}/diff").get_data(as_text=True)
+    assert "<ins>示政办发〔2024〕11号</ins>" in diff
+
+    polled = client.get("/api/changes?size=100").get_json()["changes"]
+    assert {c["url"]: c["kind"] for c in polled} == kinds
+
+    schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
+    feeds = {}
+    for path in ("/changes.atom", "/changes.atom?source=site",
+                 f"/changes.atom?publisher={PUBLISHER}", "/search.atom?q=防汛",
+                 "/search.atom?q=防汛&status=withdrawn", "/changes.atom?source=other"):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        tree = etree.fromstring(answer.data)
+        assert schema.validate(tree), (path, schema.error_log.last_error)
+        atom = "{http://www.w3.org/2005/Atom}"
+        for entry in tree.iter(f"{atom}entry"):  # the RFC's rules beyond its grammar
+            assert entry.find(f"{atom}author") is not None
+            assert entry.find(f"{atom}link[@rel='alternate']") is not None
+        parsed = feedparser.parse(answer.data)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        feeds[path] = parsed
+    whole = feeds["/changes.atom"]
+    assert len(whole.entries) == 9 and feeds["/changes.atom?source=other"].entries == []
+    assert [e.link for e in whole.entries] == [e.link for e in feeds["/changes.atom?source=site"].entries]
+    newest = whole.entries[0]  # the last change: /art/4 back
+    assert newest.title.startswith("【恢复发布】") and newest.tags[0].term == "restored"
+    assert any(link.href == url[4] for link in newest.links)
+    edited = next(e for e in whole.entries if e.title.startswith("【已修改】关于公布办事指南"))
+    assert "文号" in edited.summary and any("/diff" in link.href for link in edited.links)
+    gone = [e for e in whole.entries if e.tags[0].term == "withdrawn"]
+    assert len(gone) == 2 and all("已撤下" in e.title for e in gone)
+    times = [e.updated_parsed for e in whole.entries]
+    assert times == sorted(times, reverse=True)  # newest first
+    # a search's feed: the changes among what the search finds, with its filters
+    flood = {e.title for e in feeds["/search.atom?q=防汛"].entries}
+    assert flood == {"【已修改】关于做好2024年防汛工作的通知", "【已撤下】关于征集防汛志愿者的公告",
+                     "【新发布】关于防汛值班安排的通知", "【新发布】关于防汛物资采购的公示"}
+    assert {e.title for e in feeds["/search.atom?q=防汛&status=withdrawn"].entries} == {
+        "【已撤下】关于征集防汛志愿者的公告"}
+    assert client.get("/search.atom?q=x&page=-1").status_code == 400

@@ -8,7 +8,7 @@ from search_web import create_app
 from tests.conftest import DOCS, make_doc
 
 HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_year", "score",
-            "snippet", "title_html", "status", "withdrawn"}
+            "snippet", "title_html", "status", "withdrawn", "changed"}
 
 
 def test_api_search_shape(client):

@@ -4,12 +4,13 @@ and the archive. Each request carries the name of its source (`meta["source"]`).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -83,6 +84,8 @@ class GovSpider(scrapy.Spider):
         self.seen: set[int] = set()  # hashes of the canonical URLs linked so far
         self.traps: TrapGuard | None = None
         self.reader = reader.Reader()
+        self.started = time.time()
+        self.rechecked = False  # whether this crawl asked again for unlinked known documents
 
     async def start(self):
         settings = self.crawler.settings
@@ -90,6 +93,7 @@ class GovSpider(scrapy.Spider):
         self.traps = TrapGuard.of(self.crawler)
         self.reader.seconds = settings.getfloat("GONGKAI_READ_TIMEOUT", reader.READ_SECONDS)
         self.crawler.signals.connect(self.dropped, signal=signals.request_dropped)
+        self.crawler.signals.connect(self.idle, signal=signals.spider_idle)
         if not settings.getbool("GONGKAI_FULL"):  # incremental: ask what the archive has
             self.archive = Archive(settings.get("GONGKAI_ARCHIVE"))
             # a shared crawl's workers compare with the archive as it was when the crawl began
@@ -107,6 +111,39 @@ class GovSpider(scrapy.Spider):
             self.logger.warning("redirect loop: %s", " -> ".join(
                 [*request.meta["redirect_urls"], request.url]))
 
+    def idle(self, spider=None):
+        """When the crawl has nothing left to do, once: ask again for the known documents
+        it did not ask (crawler/withdrawals.py), and go on until they answered."""
+        if self.rechecked or self.archive is None:
+            return
+        self.rechecked = True
+        limit = self.crawler.settings.getint("GONGKAI_RECHECK")
+        requests = [r for source in self.sources.values() if limit > 0
+                    for r in self._rechecks(source, limit)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            self.logger.info("asking again for %d known documents no page linked",
+                             len(requests))
+            raise DontCloseSpider
+
+    def _rechecks(self, source: Source, limit: int) -> list[scrapy.Request]:
+        requests = []
+        for row in self.archive.unasked(source.name, self.started, limit):
+            parent = self._parent_of(row["parent_url"]) if row["parent_url"] else {}
+            known = {row["url"]: (row["etag"], row["last_modified"], 0)}
+            request = self.follow(scrapy.Request(row["url"], meta={"recheck": True}),
+                                  source, parent, known)
+            if request is not None:
+                requests.append(request)
+        return requests
+
+    def _parent_of(self, url: str) -> dict:
+        """What a page of the archive hands to the files it links: its title and metadata,
+        as when they were first linked ({} for a page the archive lacks)."""
+        row = self.archive.get(doc_id_for(url))
+        return {"url": row["url"], **{k: row[k] for k in PARENT_FIELDS}} if row else {}
+
     def closed(self, reason):
         self.reader.close()
         if self.archive is not None:
@@ -121,12 +158,12 @@ class GovSpider(scrapy.Spider):
 
     async def parse(self, response):
         source = self.sources[response.meta["source"]]
-        if response.status in (404, 410):
-            yield self._missing(response, source, "soft_404" if response.meta.get("soft_404")
-                                else f"http_{response.status}")
+        if response.status in (404, 410):  # or a redirect home (crawler/withdrawals.py)
+            yield self._missing(response, source, response.meta.get("missing") or (
+                "soft_404" if response.meta.get("soft_404") else f"http_{response.status}"))
             return
         if response.status == 304:  # a known document, asked conditionally, has not changed
-            self._answered(response.url, True)
+            self._answered(response, True)
             yield {"unchanged": canonical_url(response.url, self.session), "source": source.name}
             for request in self._files_of(response.url, source):
                 yield request
@@ -139,7 +176,7 @@ class GovSpider(scrapy.Spider):
                 self.crawler.stats.inc_value(f"gongkai/{source.name}/skipped/small_image")
                 return
         if kind:
-            self._answered(response.url, True)
+            self._answered(response, True)
             document = await self.attachment(response, source, kind)
             if document is not None:
                 yield document
@@ -167,7 +204,7 @@ class GovSpider(scrapy.Spider):
         listed = list(adapter_for(response, source.platform).requests(response))
         known = self._known([*(link.url for link in links), *listed])
         targets = [*(link.url for link in links), *self._stop_paging(listed, known, source)]
-        self._answered(response.url, page is not None or self._fresh(targets, response.url))
+        self._answered(response, page is not None or self._fresh(targets, response.url))
         if not (extracted is not None and extracted.scans) and \
                 _script_built(response, page, targets):
             # content only a browser would render: say so instead of reading nothing silently
@@ -194,7 +231,7 @@ class GovSpider(scrapy.Spider):
             if self.archive is not None else None
         if not row or not row["attachments"]:
             return []
-        parent = {"url": row["url"], **{k: row[k] for k in PARENT_FIELDS}}
+        parent = self._parent_of(row["url"])
         files_ = [a for a in row["attachments"] if a.get("url")]
         known = self._known([a["url"] for a in files_])
         requests = (self.follow(a["url"], source, parent, known, a.get("name", ""))
@@ -206,10 +243,12 @@ class GovSpider(scrapy.Spider):
         self.logger.warning("gave up reading %s: %s", response.url, exc)
 
     def _missing(self, response, source: Source, kind: str) -> dict:
-        """A URL that answers "not found": a known document is gone, any other an error of
-        `kind` (the pipeline asks the archive which)."""
-        self._answered(response.url, False)
-        return {"gone": canonical_url(response.url, self.session), "source": source.name,
+        """A URL that answers "not found" (the URL asked, where a redirect led elsewhere): a
+        known document is gone, any other an error of `kind` (the pipeline asks the archive
+        which)."""
+        self._answered(response, False)
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        return {"gone": canonical_url(asked, self.session), "source": source.name,
                 "missing": kind}
 
     def _bounded(self, response: TextResponse, source: Source) -> TextResponse:
@@ -233,7 +272,12 @@ class GovSpider(scrapy.Spider):
                 fresh = fresh or canonical_pattern(key) != own
         return fresh
 
-    def _answered(self, url: str, productive: bool) -> None:
+    def _answered(self, response, productive: bool) -> None:
+        """Tell the trap guard whether a page gave anything (not for rechecks of known
+        documents: many withdrawn ones in a row are no trap)."""
+        if response.meta.get("recheck"):
+            return
+        url = response.url
         if self.traps is not None and self.traps.answered(url, productive):
             self.logger.warning("%s: %d pages in a row with nothing new; not following that "
                                 "URL pattern further (a crawler trap)", self.traps.pattern(url),
@@ -274,6 +318,8 @@ class GovSpider(scrapy.Spider):
             meta.update(render_meta(source.allowed))
         if parent:  # the page linking a file beats a list's summary of it
             meta["parent"] = parent
+        if canonical_url(url, self.session) in (known or {}):
+            meta["known"] = True  # its redirect home withdraws it (crawler/withdrawals.py)
         if link_text and "link_text" not in meta:
             meta["link_text"] = link_text
         # conditional GETs for known documents only: list pages are where new items appear;

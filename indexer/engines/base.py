@@ -97,7 +97,8 @@ def phrases(node: Node, negative: bool = False) -> Iterator[tuple[str, bool]]:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions that do not rank: publisher, document type, publication year and dates."""
+    """Restrictions that do not rank: publisher, document type, publication year, status,
+    edited or not, and a range of dates: when published, changed or withdrawn (`when`)."""
 
     publisher: str = ""
     doc_type: str = ""
@@ -105,6 +106,13 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     status: str = ""  # "live" or "withdrawn"; "": both
+    changed: bool = False  # only documents edited since first seen (a version after the first)
+    when: str = "published"  # which date date_from/date_to bound (a key of DATE_FIELDS)
+    ids: tuple[str, ...] = ()  # only these documents (a feed of recent changes); (): all
+
+
+# The dates a search may be bounded by, and the index field of each
+DATE_FIELDS = {"published": "pub_date", "changed": "changed_date", "withdrawn": "withdrawn_date"}
 
 
 @dataclass
@@ -132,10 +140,11 @@ class IndexDoc:
     section: str = ""
     status: str = "live"  # or "withdrawn": the agency took it down; it is kept and found
     withdrawn: str = ""  # YYYY-MM-DD it was first found withdrawn
+    changed: str = ""  # YYYY-MM-DD its current version was first seen, if not its first
 
     STORED = ("id", "url", "title", "body", "publisher", "source", "site", "doc_type",
               "report_year", "report_template", "doc_number_text", "index_number_text",
-              "parent_url", "site_name", "section", "status", "withdrawn")
+              "parent_url", "site_name", "section", "status", "withdrawn", "changed")
 
     def stored(self) -> dict:
         """The stored fields as a searcher returns them (`pub_date_text`, `year` included)."""
@@ -143,6 +152,14 @@ class IndexDoc:
         data["pub_date_text"] = self.pub_date.isoformat() if self.pub_date else ""
         data["year"] = self.pub_date.year if self.pub_date else None
         return data
+
+    def dates(self) -> dict[str, dt.datetime]:
+        """The dates it has, by index field (DATE_FIELDS), as midnight datetimes."""
+        days = {"pub_date": self.pub_date, "changed_date": self.changed or None,
+                "withdrawn_date": self.withdrawn or None}
+        return {name: dt.datetime.combine(
+                    day if isinstance(day, dt.date) else dt.date.fromisoformat(day), dt.time.min)
+                for name, day in days.items() if day}
 
 
 @dataclass

@@ -42,6 +42,7 @@ from indexer.analysis import (
     title_pairs,
 )
 from indexer.engines.base import (
+    DATE_FIELDS,
     FACETS,
     WORD_FIELDS,
     All,
@@ -60,7 +61,7 @@ from indexer.engines.base import (
 )
 
 NAME = "tantivy"
-VERSION = 3  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 4  # bump when fields change: `gongkai index` then rebuilds fully
 __all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
 # A title word counts three times, written three times into the title field: within BM25 a
 # triple term frequency saturates (and the field's average length scales alike), as Whoosh's
@@ -90,6 +91,8 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("grams", tokenizer_name="words", index_option="position")
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_date_field("pub_date", indexed=True, fast=True)
+    for name in ("changed_date", "withdrawn_date"):
+        sb.add_date_field(name, indexed=True)
     sb.add_bytes_field("stored", stored=True, indexed=False)
     return sb.build()
 
@@ -133,9 +136,7 @@ def prepare(doc: IndexDoc) -> dict:
               "doc_number": doc.doc_number, "index_number": doc.index_number,
               "pairs": " ".join(title_pairs(doc.title)),
               "stored": json.dumps(doc.stored(), ensure_ascii=False).encode("utf-8")}
-    if doc.pub_date:
-        fields.update(year=doc.pub_date.year,
-                      pub_date=dt.datetime.combine(doc.pub_date, dt.time.min))
+    fields.update(doc.dates(), year=doc.pub_date.year if doc.pub_date else None)
     return {k: v for k, v in fields.items() if v not in ("", None)}
 
 
@@ -290,9 +291,14 @@ def _filtered(query: Query, filters: Filters) -> Query:
                                           index_option="basic"))
     if filters.year is not None:
         parts.append(Query.term_query(SCHEMA, "year", filters.year))
+    if filters.ids:
+        parts.append(Query.term_set_query(SCHEMA, "id", list(filters.ids)))
+    if filters.changed:  # any date at all: the field is there
+        parts.append(Query.range_query(SCHEMA, "changed_date", tantivy.FieldType.Date,
+                                       _moment(None, dt.time.min), _moment(None, dt.time.max)))
     if filters.date_from or filters.date_to:
         parts.append(Query.range_query(
-            SCHEMA, "pub_date", tantivy.FieldType.Date,
+            SCHEMA, DATE_FIELDS[filters.when], tantivy.FieldType.Date,
             _moment(filters.date_from, dt.time.min), _moment(filters.date_to, dt.time.max)))
     if not parts:
         return query

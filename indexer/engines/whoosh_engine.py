@@ -19,6 +19,7 @@ from whoosh.reading import TermNotFound
 
 from indexer.analysis import normalize, phrase_ngrams, query_words, title_pairs
 from indexer.engines.base import (
+    DATE_FIELDS,
     FACETS,
     WORD_FIELDS,
     All,
@@ -63,13 +64,15 @@ def searcher(path: Path) -> WhooshSearcher:
     return WhooshSearcher(path)
 
 
+# the bounds of an open date range (DATETIME fields take no open end as a range of all dates)
+EARLIEST, LATEST = dt.datetime(1000, 1, 1), dt.datetime(9999, 12, 31)
+
 def _fields(doc: IndexDoc) -> dict:
     text = f"{doc.title}\n{doc.body}"
     fields = {**doc.stored(), "exact": text, "exact_text": normalize(text).encode("utf-8"),
               "doc_number": doc.doc_number, "index_number": doc.index_number,
               "pairs": " ".join(title_pairs(doc.title))}
-    if doc.pub_date:
-        fields["pub_date"] = dt.datetime.combine(doc.pub_date, dt.time.min)
+    fields.update(doc.dates())
     return {k: v for k, v in fields.items() if v not in ("", None)}
 
 
@@ -134,10 +137,15 @@ def _filters(filters: Filters) -> wq.Query | None:
         parts.append(wq.Term("status", filters.status))
     if filters.year is not None:
         parts.append(wq.NumericRange("year", filters.year, filters.year))
+    if filters.ids:
+        parts.append(wq.Or([wq.Term("id", i) for i in filters.ids]))
+    if filters.changed:  # any date at all: the field is there
+        parts.append(wq.DateRange("changed_date", EARLIEST, LATEST))
     if filters.date_from or filters.date_to:
-        start = dt.datetime.combine(filters.date_from, dt.time.min) if filters.date_from else None
-        end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
-        parts.append(wq.DateRange("pub_date", start, end))
+        start = dt.datetime.combine(filters.date_from, dt.time.min) if filters.date_from \
+            else EARLIEST
+        end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else LATEST
+        parts.append(wq.DateRange(DATE_FIELDS[filters.when], start, end))
     return wq.And(parts) if parts else None
 
 

@@ -16,7 +16,7 @@ from whoosh.analysis import Token, Tokenizer
 from indexer import analysis
 
 TITLE_BOOST = 3.0
-VERSION = 5  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 6  # bump when fields change: `gongkai index` then rebuilds fully
 
 
 class _TermTokenizer(Tokenizer):
@@ -119,5 +119,8 @@ def build_schema() -> fields.Schema:
         section=fields.STORED(),
         status=fields.ID(stored=True),
         withdrawn=fields.STORED(),
+        withdrawn_date=fields.DATETIME(),
+        changed=fields.STORED(),
+        changed_date=fields.DATETIME(),
         pairs=fields.KEYWORD(),  # adjacent title words (suggestion vocabulary)
     )
