@@ -9,6 +9,7 @@ unchanged answer (304, or the same content) adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zlib
 
@@ -128,6 +129,16 @@ def event(row) -> tuple[str, float]:
     if row["restored_at"] is not None:
         return "restored", row["restored_at"]
     return ("changed" if row["version"] > 1 else "new"), row["first_seen"] or row["fetched_at"]
+
+
+def public(change: dict) -> dict:
+    """A change (see `VersionLog.changes`) as /api/changes and `gongkai changes --json` give
+    it: {id, url, title, publisher, source, kind, at (UTC, ISO 8601), version, changed}."""
+    return {"id": change["doc_id"], "url": change["url"], "title": change["title"],
+            "publisher": change["publisher"], "source": change["source"],
+            "kind": change["kind"],
+            "at": dt.datetime.fromtimestamp(change["at"], dt.UTC).isoformat(timespec="seconds"),
+            "version": change["version"], "changed": change["changed"]}
 
 
 def differences(before: dict, after: dict) -> list[str]:

@@ -1,6 +1,7 @@
 """What keeping versions costs: archive growth per re-crawl when a share of documents change.
 
     .venv/bin/python bench/versions.py [--docs 100000] [--changed 0.01] [--archive PATH]
+                                       [--engine tantivy|whoosh]
 
 An archive of `--docs` notices (about 1,200 characters each, from the sample generator's
 vocabulary, a tenth of them with kept bytes of 30 KB as scans and reports have) is written,
@@ -8,12 +9,18 @@ then re-crawled as the archive sees it: every document upserted again, a `--chan
 of them with one paragraph edited (and, for those with kept bytes, new bytes). Reported: the
 archive's size before and after (SQLite file, after a checkpoint; or the PostgreSQL tables),
 bytes added per changed document, and the time the re-crawl's upserts took.
+
+Then a share of documents is withdrawn, the archive indexed (`--engine`), and the web app
+asked, through Flask's test client, what a poller and a feed reader ask: /api/changes from the
+start and at the end of the cursor, /changes.atom, and /search.atom for a common and a rare
+word; reported: the median and the slowest of 20 answers each.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -53,6 +60,7 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.01, help="share that changes")
     parser.add_argument("--archive", default="", help="an empty archive (default: SQLite in "
                                                       "a temporary directory)")
+    parser.add_argument("--engine", default="tantivy", choices=("tantivy", "whoosh"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         target = args.archive or str(Path(tmp) / "archive.sqlite3")
@@ -76,11 +84,41 @@ def main() -> None:
             recrawl = time.monotonic() - started
             after = size(archive)
             versions = archive.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+            for n in random.Random(1).sample(range(args.docs), args.docs // 1000):
+                archive.mark_gone(notice(random.Random(n), n).url)
+            last = archive.max_seq()
+        answers = serve(target, Path(tmp) / "index", args.engine, last)
     print(f"documents: {args.docs}, written in {written:.1f}s; re-crawl: {outcomes} "
           f"in {recrawl:.1f}s ({args.docs / recrawl:.0f} upserts/s)")
     print(f"archive: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after the re-crawl; "
           f"{versions} versions kept, {(after - before) / max(1, len(changed)):,.0f} bytes "
           f"per changed document")
+    for path, (median, slowest, size_) in answers.items():
+        print(f"{path}: median {median:.1f} ms, slowest {slowest:.1f} ms ({size_:,} bytes)")
+
+
+def serve(target: str, root: Path, engine: str, last: int) -> dict:
+    """Index the archive; time 20 answers to each of what pollers and feed readers ask."""
+    from indexer.build import build_index
+    from search_web import create_app
+
+    started = time.monotonic()
+    build_index(target, root, engine=engine)
+    print(f"indexed with {engine} in {time.monotonic() - started:.0f}s")
+    client = create_app({"INDEX_ROOT": str(root), "INDEX_ENGINE": engine,
+                         "ARCHIVE": target}).test_client()
+    found = {}
+    for path in ("/api/changes?since=0&size=100", f"/api/changes?since={last - 100}",
+                 "/changes.atom", "/search.atom?q=防汛", "/search.atom?q=关于民生实事的通知"):
+        times, size_ = [], 0
+        for _ in range(20):
+            began = time.perf_counter()
+            answer = client.get(path)
+            times.append((time.perf_counter() - began) * 1000)
+            assert answer.status_code == 200, (path, answer.status_code)
+            size_ = len(answer.data)
+        found[path] = (statistics.median(times), max(times), size_)
+    return found
 
 
 if __name__ == "__main__":

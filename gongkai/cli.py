@@ -74,7 +74,8 @@ def _print_crawl(report) -> None:
         errors = json.loads(run["error_detail"] or "{}")
         detail = ", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"
         click.echo(f"crawl {run['source']}: {run['pages']} pages, {run['new']} new, "
-                   f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} gone, "
+                   f"{run['updated']} updated, {run['unchanged']} unchanged, {run['gone']} "
+                   f"withdrawn, {run['restored']} restored, "
                    f"{run['attachments']} attachments, {run['duplicates']} duplicates; "
                    f"errors: {detail} ({run['status']})")
         if errors.get("js_only_page"):
@@ -261,6 +262,36 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
     click.echo(f"{result.total} results ({result.took_ms} ms)")
     for n, hit in enumerate(result.hits, start=(page - 1) * size + 1):
         click.echo(f"{n:3}. {hit.title}  [{hit.publisher} {hit.pub_date}]\n     {hit.url}")
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="From this day on (YYYY-MM-DD, local time); default: the last 7 days.")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON array of the changes, each as /api/changes gives it.")
+@click.pass_context
+def changes(ctx, since, sources, as_json):
+    """What the crawls found new, changed, withdrawn or restored, newest first: one line per
+    document, by its latest change (the archive keeps every version; see /doc/<id>)."""
+    from archive import Archive
+    from archive.versions import public
+
+    start = since.timestamp() if since else time.time() - 7 * 86_400
+    with Archive(_config(ctx).archive) as archive:
+        found = archive.changes_between(start, time.time() + 1, tuple(sources),
+                                        limit=1_000_000)
+    if as_json:
+        click.echo(json.dumps([public(c) for c in found], ensure_ascii=False, indent=1))
+        return
+    for change in found:
+        what = "、".join(change["changed"])
+        click.echo(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(change['at']))} "
+                   f"{change['kind']:<9} {change['title']}"
+                   f"{f' ({what})' if what else ''}  [{change['publisher'] or '—'}]\n"
+                   f"{'':27}{change['url']}")
+    click.echo(f"{len(found)} documents changed since "
+               f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(start))}")
 
 
 @cli.command()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import metadata
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from archive.versions import public
 from indexer.request import MAX_PREFIX, ChangesRequest, StatsRequest
 from reports.export import csv_text
 from search_web.common import reader, run_search
@@ -88,15 +88,8 @@ def changes():
     req = ChangesRequest.from_params(request.args)
     rows = archive().changes(req.since, req.size + 1)
     more, rows = len(rows) > req.size, rows[:req.size]
-    return jsonify({"changes": [_change(r) for r in rows],
+    return jsonify({"changes": [public(r) for r in rows],
                     "next": rows[-1]["seq"] if rows else req.since, "more": more})
-
-
-def _change(row: dict) -> dict:
-    return {"id": row["doc_id"], "url": row["url"], "title": row["title"],
-            "publisher": row["publisher"], "source": row["source"], "kind": row["kind"],
-            "at": dt.datetime.fromtimestamp(row["at"], dt.UTC).isoformat(
-                timespec="seconds"), "version": row["version"], "changed": row["changed"]}
 
 
 @bp.get("/openapi.json")

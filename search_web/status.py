@@ -70,7 +70,7 @@ def crawl_run(row: dict) -> dict:
             "seconds": round(ended - row["started_at"], 1) if ended else None,
             "status": row["status"],
             **{k: row.get(k, 0) for k in ("pages", "new", "updated", "unchanged", "gone",
-                                          "attachments", "duplicates")},
+                                          "restored", "attachments", "duplicates")},
             "errors": json.loads(row.get("error_detail") or "{}"),
             "blocked_origins": walls.get("blocked", {}), "walled_paths": walls.get("walled", {}),
             "limits": json.loads(row.get("limits") or "{}")}

@@ -252,8 +252,10 @@ def test_a_site_that_edits_withdraws_and_restores_is_followed(tmp_path, target, 
     again. The archive, the index, the pages, /api/changes and the feeds agree with what the
     site did, on SQLite and PostgreSQL and with both engines."""
     import feedparser
+    from click.testing import CliRunner
     from lxml import etree
 
+    from gongkai.cli import cli
     from indexer.build import build_index
     from search_web import create_app
 
@@ -336,6 +338,20 @@ def test_a_site_that_edits_withdraws_and_restores_is_followed(tmp_path, target, 
 
     polled = client.get("/api/changes?size=100").get_json()["changes"]
     assert {c["url"]: c["kind"] for c in polled} == kinds
+    # the operator's view: each crawl's new, changed, withdrawn and restored, and the feed
+    runs = next(s for s in client.get("/api/status").get_json()["sources"]
+                if s["name"] == "site")["runs"]
+    assert [(r["new"], r["updated"], r["gone"], r["restored"]) for r in runs] == [
+        (0, 0, 0, 1), (1, 3, 3, 0), (8, 0, 0, 0)]
+    assert "/changes.atom?source=site" in client.get("/status").get_data(as_text=True)
+    # the command line: the same changes, newest first
+    cli_env = {"GONGKAI_DATA_DIR": str(tmp_path), "GONGKAI_ARCHIVE_URL": target}
+    listed = json.loads(CliRunner().invoke(cli, ["changes", "--since", today, "--json"],
+                                           env=cli_env).output)
+    assert {c["url"]: c["kind"] for c in listed} == kinds and listed[0]["url"] == url[4]
+    printed = CliRunner().invoke(cli, ["changes", "--since", today], env=cli_env).output
+    assert "withdrawn" in printed and "\n9 documents changed since" in printed
+    assert CliRunner().invoke(cli, ["changes", "--since", "soon"], env=cli_env).exit_code == 2
 
     schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
     feeds = {}

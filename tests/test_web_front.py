@@ -91,6 +91,8 @@ def test_the_rate_limit_answers_429_in_the_error_shape(index_root, engine):
     page = client.get("/search?q=公开")  # one budget for the page and the API
     assert page.status_code == 429 and page.mimetype == "text/html"
     assert "请求过于频繁" in page.get_data(as_text=True)
+    for feed in ("/search.atom?q=公开", "/changes.atom"):  # feeds draw on it too
+        assert client.get(feed).status_code == 429
     for free in ("/", "/healthz", "/static/style.css", f"/doc/{REPORT}"):
         assert client.get(free).status_code == 200, free
     other = client.get("/api/search?q=公开", environ_base={"REMOTE_ADDR": "10.0.0.9"})
