@@ -75,13 +75,21 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
     def _duplicate_of(self, doc: Document) -> str | None:
         """Return the URL of another live document with the same text, or (pages only: files
         inherit their page's) the same 索引号, if any. Files without text (scans, to be OCR'd)
-        are never the same by their text: it is only their linking page's title."""
+        are never the same by their text: it is only their linking page's title. Only the
+        branches that apply are asked: an empty 索引号 looked up in its index would walk every
+        document without one."""
+        same, params = [], []
+        if doc.body:
+            same.append("text_hash = ?")
+            params.append(doc.text_hash())
+        if not doc.parent_url and doc.index_number:
+            same.append("(index_number = ? AND parent_url = '')")
+            params.append(doc.index_number)
+        if not same:
+            return None
         row = self.db.execute(
-            "SELECT url FROM documents WHERE url != ? AND source = ? AND status = 'live' AND "
-            "((text_hash = ? AND ? != '') OR (? = '' AND parent_url = '' AND "
-            "index_number != '' AND index_number = ?)) LIMIT 1",
-            (doc.url, doc.source, doc.text_hash(), doc.body, doc.parent_url,
-             doc.index_number)).fetchone()
+            f"SELECT url FROM documents WHERE ({' OR '.join(same)}) AND url != ? AND "
+            "source = ? AND status = 'live' LIMIT 1", (*params, doc.url, doc.source)).fetchone()
         return row[0] if row else None
 
     def upsert(self, doc: Document) -> str:
