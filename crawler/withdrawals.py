@@ -21,9 +21,11 @@ from crawler.urls import canonical_url
 
 # A site's home page: its root, or an index/default page at the root
 _HOME = re.compile(r"^/?(?:(?:index|default|main|home)\.(?:s?html?|jsp|php|aspx?))?$", re.I)
-# An error page, by its name: /404.html, /error.jsp, /notfound.aspx, /common/nopage.html
-_ERROR = re.compile(r"(?:^|[/_.\-])(?:40[0-9]|50[0-9]|error|err|notfound|not_found|nofound|"
-                    r"pagenotfound|page_not_found|nopage|no_page)(?:[/_.\-]|$)", re.I)
+# An error page, by its name: /error.jsp, /notfound.aspx, /common/nopage.html, /err/tip.html;
+# or a page named for a status: /404.html, /error/500 (not an article numbered 404 elsewhere)
+_ERROR = re.compile(r"(?:^|[/_.\-])(?:error|err|notfound|not_found|nofound|pagenotfound|"
+                    r"page_not_found|nopage|no_page)(?:[/_.\-]|$)|/(?:40[0-9]|50[0-9])"
+                    r"(?:\.[a-z]+)?$", re.I)
 REDIRECTS = (301, 302, 303, 307, 308)
 
 

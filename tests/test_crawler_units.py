@@ -240,3 +240,22 @@ def test_html_response_for_platform_detection():
     assert adapter_for(page) is trs
     assert [r.url for r in trs.requests(page)] == ["http://x.gov.cn/index_1.html",
                                                    "http://x.gov.cn/index_2.html"]
+
+
+@pytest.mark.parametrize("location,why", [
+    ("/", "redirect_home"), ("http://x.gov.cn/index.html", "redirect_home"),
+    ("/default.aspx", "redirect_home"), ("/col/col1/index.html", "redirect_home"),  # a start URL
+    ("/404.html", "redirect_error"), ("/error.jsp?code=404", "redirect_error"),
+    ("/common/notfound.htm", "redirect_error"), ("/err/tip.html", "redirect_error"),
+    ("/error/500", "redirect_error"),
+    ("/art/2024/5/6/art_1_404.html", ""),  # an article numbered 404: a page that moved
+    ("/art/2024/5/6/new.html", ""), ("https://x.gov.cn/art/1.html", ""),  # moved, or https
+    ("http://other.gov.cn/", ""),  # another host's home: not this site's
+    ("/index.html?id=5", ""),  # a dynamic page behind an index script
+])
+def test_a_redirect_withdraws_a_known_document_when_it_leads_home_or_to_an_error(location, why):
+    from crawler.withdrawals import redirect_withdrawal
+
+    starts = ("http://x.gov.cn/col/col1/index.html",)
+    assert redirect_withdrawal("http://x.gov.cn/art/1.html", location, starts) == why
+    assert redirect_withdrawal("http://x.gov.cn/", location, starts) == ""  # home moving on
