@@ -255,11 +255,13 @@ def search(ctx, query, as_json, size, page, sort, doc_type, publisher, year):
                                      "sort": sort, "type": doc_type, "publisher": publisher,
                                      "year": year})
     config = _config(ctx)
-    result = IndexReader(config.index_root, config["index.engine"]).search(req)
+    result = IndexReader(config.index_root, config["index.engine"],
+                         total_bound=config["search.total_bound"], cache_entries=0).search(req)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.total} results ({result.took_ms} ms)")
+    more = "more than " if result.total_relation == "gte" else ""
+    click.echo(f"{more}{result.total} results ({result.took_ms} ms)")
     for n, hit in enumerate(result.hits, start=(page - 1) * size + 1):
         click.echo(f"{n:3}. {hit.title}  [{hit.publisher} {hit.pub_date}]\n     {hit.url}")
 

@@ -88,6 +88,14 @@ SETTINGS = [
             "Seconds one OCR run may take (0: no limit); what is left waits for the next run."),
     Setting("index.engine", "whoosh", str,
             "Search engine: whoosh (pure Python, the default) or tantivy (large archives)."),
+    Setting("search.total_bound", 10_000, int,
+            "Matches a search counts exactly; when more match, the total is given as at least "
+            "this many (total_relation \"gte\" in the API, 「超过 1 万条结果」 on the page). 0: "
+            "always exact."),
+    Setting("search.cache_entries", 2_000, int,
+            "Searches whose total and facet counts each web process keeps for the index as it "
+            "is (repeated searches then count nothing again; a new index commit starts afresh). "
+            "0: none."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),
     Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
     Setting("web.workers", 0, int, "Worker processes of `gongkai serve` (0: one per CPU core)."),

@@ -70,6 +70,8 @@ def app_config(config: Config) -> dict:
             "RATE_LIMIT_STORAGE": config["web.rate_limit_storage"],
             "CORS_ORIGINS": config["web.cors_origins"], "PROXIES": config["web.proxies"],
             "STATUS": config["web.status"], "SCHEDULE_CRON": config["schedule.cron"],
+            "TOTAL_BOUND": config["search.total_bound"],
+            "SEARCH_CACHE": config["search.cache_entries"],
             "SOURCES": config.source_names()}
 
 

@@ -18,6 +18,7 @@ from indexer import engines, snippets, store, suggest
 from indexer import query as uq
 from indexer.analysis import normalize, term_spans, word_tokens
 from indexer.build import check_engine, check_version
+from indexer.counts import ENTRIES, CountCache
 from indexer.engines.base import FACETS, Everything, Filters, Match, Searcher
 from indexer.request import SearchError, SearchRequest
 
@@ -28,6 +29,9 @@ RELATED_FROM = 10  # top hits whose titles give related searches
 RELATED_COUNT = 6
 FACET_LIMIT = 100  # values per facet
 NEWEST_FIRST = {"year"}  # facets people read in order (years); the others by count
+# Matches counted exactly; above, a total is given as at least this many (total_relation
+# "gte"), as Elasticsearch's track_total_hits does: [search] total_bound
+TOTAL_BOUND = 10_000
 
 
 @dataclass
@@ -56,7 +60,7 @@ class FacetValue:
 @dataclass
 class SearchResult:
     query: str
-    total: int
+    total: int  # exact, or a lower bound when total_relation is "gte"
     page: int
     size: int
     took_ms: float
@@ -67,6 +71,7 @@ class SearchResult:
     # the query the hits, total and facets are for: `query`, or the suggestion when `query`
     # found nothing and the suggestion did (unless the request asked for `as_typed`)
     results_for: str = ""
+    total_relation: str = "eq"  # "gte": at least `total` (more than the bound matched)
 
     def __post_init__(self):
         self.results_for = self.results_for or self.query
@@ -89,9 +94,12 @@ class IndexReader:
     """Read access to the live index generation of one engine; follows newly published
     generations and commits. Each thread keeps its own searcher (Whoosh's are not shared)."""
 
-    def __init__(self, index_root: str | Path, engine: str = engines.DEFAULT):
+    def __init__(self, index_root: str | Path, engine: str = engines.DEFAULT,
+                 total_bound: int = TOTAL_BOUND, cache_entries: int = ENTRIES):
         self.root = Path(index_root)
         self.engine = engines.get(engine)
+        self.total_bound = total_bound
+        self.counts = CountCache(cache_entries)  # totals and facets of repeated searches
         self._local = threading.local()
 
     def searcher(self) -> Searcher:
@@ -109,10 +117,12 @@ class IndexReader:
             self._close()
             local.searcher = self.engine.searcher(generation)
             local.suggester = suggest.Suggester(generation)  # its vocabulary changed too
+            local.commit = (str(generation), local.searcher.version())
         return local.searcher
 
     def _close(self) -> None:
         if getattr(self._local, "searcher", None) is not None:
+            self.counts.drop(self._local.commit)  # the counts of a commit left behind
             self._local.searcher.close()
         self._local.searcher = None
 
@@ -132,20 +142,34 @@ class IndexReader:
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search request against the live index."""
         searcher = self.searcher()
-        return run_search(searcher, req, self._local.suggester)
+        return run_search(searcher, req, self._local.suggester,
+                          Counting(self.total_bound, self.counts, self._local.commit))
+
+
+@dataclass
+class Counting:
+    """How a search counts: the bound of exact totals, and the cache of totals and facets of
+    the index commit being read (indexer/counts.py)."""
+
+    bound: int = TOTAL_BOUND  # 0: every total exact
+    cache: CountCache | None = None
+    commit: object = None
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
-               suggester: suggest.Suggester | None = None) -> SearchResult:
+               suggester: suggest.Suggester | None = None,
+               counting: Counting | None = None) -> SearchResult:
     """Search: parse, plan, let the engine match, filter, rank or sort, page and facet; then
     snippets, suggestions and related searches. A corrected query is offered when this one
     finds fewer than SUGGEST_BELOW documents or holds characters jieba could not join into
     words (信总公开 → 信 总 公开). When the query finds nothing and its suggestion finds
     something, the result holds the suggestion's hits (`results_for`), unless `as_typed`."""
-    result = _run(searcher, req, suggester)
+    counting = counting or Counting()
+    result = _run(searcher, req, suggester, counting)
     if result.total or not result.suggestion or req.as_typed:
         return result
-    instead = _run(searcher, dataclasses.replace(req, q=result.suggestion, as_typed=True), None)
+    instead = _run(searcher, dataclasses.replace(req, q=result.suggestion, as_typed=True), None,
+                   counting)
     if not instead.total:
         return result
     instead.took_ms = round(instead.took_ms + result.took_ms, 1)
@@ -154,8 +178,8 @@ def run_search(searcher: Searcher, req: SearchRequest,
     return instead
 
 
-def _run(searcher: Searcher, req: SearchRequest,
-         suggester: suggest.Suggester | None) -> SearchResult:
+def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | None,
+         counting: Counting) -> SearchResult:
     started = time.perf_counter()
     try:
         parsed = uq.parse(req.q)
@@ -165,8 +189,15 @@ def _run(searcher: Searcher, req: SearchRequest,
     by_date = isinstance(tree, Everything) or req.sort == "date"
     filters = Filters(req.publisher, req.doc_type, req.year, req.date_from, req.date_to,
                       req.status, req.changed, req.when, req.ids)
+    key = (counting.commit, tree, filters)
+    counted = counting.cache.get(key) if counting.cache is not None else None
     matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
-                              limit=req.size, facets=FACETS)
+                              limit=req.size, facets=FACETS, count=counted is None)
+    if counted is None:
+        counted = (matches.total, matches.facets)
+        if counting.cache is not None:
+            counting.cache.put(key, counted)
+    matches.total, matches.facets = counted
     page = matches.hits
     if not by_date:  # equal scores: newest first (a full sort key would cost 2-3x)
         page = sorted(sorted(page, key=lambda m: m.doc.get("pub_date_text", ""), reverse=True),
@@ -181,7 +212,9 @@ def _run(searcher: Searcher, req: SearchRequest,
                   if suggester is not None and unsure and parsed.words else None)
     related = related_words(searcher, [h.title for h in hits[:RELATED_FROM]], terms) \
         if req.page == 1 and parsed.words else []
-    return SearchResult(query=req.q, total=matches.total, page=req.page, size=req.size,
+    bounded = bool(counting.bound) and matches.total > counting.bound
+    return SearchResult(query=req.q, total=counting.bound if bounded else matches.total,
+                        total_relation="gte" if bounded else "eq", page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1), hits=hits,
                         facets={name: _facet(name, matches.facets.get(name, [])) for name in FACETS},
                         suggestion=suggestion, related=related)

@@ -8,18 +8,21 @@ from pathlib import Path
 from flask import Flask
 
 from indexer import engines, querylog
-from indexer.search import IndexReader
+from indexer.counts import ENTRIES
+from indexer.search import TOTAL_BOUND, IndexReader
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. config: INDEX_ROOT (the index directory), INDEX_ENGINE (whoosh or
-    tantivy), ARCHIVE (the archive's file or PostgreSQL URL, for report statistics and the status
-    page; default: archive.sqlite3 next to the index directory), QUERY_LOG (default: the
-    archive's PostgreSQL database, or a file next to the index directory), STATUS, SCHEDULE_CRON and SOURCES (the status page), RATE_LIMIT,
-    RATE_LIMIT_STORAGE, CORS_ORIGINS and PROXIES (see security.install; gongkai.serve.app_config
-    maps the [web] settings to these) and any Flask settings."""
+    tantivy), TOTAL_BOUND and SEARCH_CACHE (indexer/search.py, indexer/counts.py), ARCHIVE
+    (the archive's file or PostgreSQL URL, for report statistics and the status page;
+    default: archive.sqlite3 next to the index directory), QUERY_LOG (default: the archive's
+    PostgreSQL database, or a file next to the index directory), STATUS, SCHEDULE_CRON and
+    SOURCES (the status page), RATE_LIMIT, RATE_LIMIT_STORAGE, CORS_ORIGINS and PROXIES (see
+    security.install; gongkai.serve.app_config maps the settings to these) and any Flask
+    settings."""
     app = Flask(__name__)
     app.config.update(INDEX_ROOT="index_data/index", INDEX_ENGINE=engines.DEFAULT,
                       JSON_AS_ASCII=False, STATUS="on", SCHEDULE_CRON=None, SOURCES=[],
@@ -29,8 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("ARCHIVE", str(Path(app.config["INDEX_ROOT"]).parent
                                          / "archive.sqlite3"))
     app.json.ensure_ascii = False
-    app.extensions["gongkai.reader"] = IndexReader(Path(app.config["INDEX_ROOT"]),
-                                                   app.config["INDEX_ENGINE"])
+    app.extensions["gongkai.reader"] = IndexReader(
+        Path(app.config["INDEX_ROOT"]), app.config["INDEX_ENGINE"],
+        total_bound=app.config.get("TOTAL_BOUND", TOTAL_BOUND),
+        cache_entries=app.config.get("SEARCH_CACHE", ENTRIES))
     log_target = app.config.get("QUERY_LOG") or querylog.default_target(
         app.config["INDEX_ROOT"], app.config["ARCHIVE"])
     app.extensions["gongkai.querylog"] = querylog.QueryLog(log_target)

@@ -54,13 +54,18 @@ def helpers():
                   if request.args.get(k) and k not in ("sort", "size", "as_typed")}
         return url_for("feeds.search_feed", **params)
 
-    return {"search_url": search_url, "feed_url": feed_url, "type_labels": TYPE_LABELS, "rate": rate,
+    return {"search_url": search_url, "feed_url": feed_url, "many": many, "type_labels": TYPE_LABELS, "rate": rate,
             "status_labels": STATUS_LABELS,
             "model": {"rows": APPLICATION_ROWS, "applicants": APPLICANTS,
                       "applicant_labels": APPLICANT_LABELS, "cases": CASES,
                       "case_labels": CASE_LABELS, "outcomes": OUTCOMES,
                       "outcome_labels": OUTCOME_LABELS, "active_rows": ACTIVE_ROWS,
                       "active_labels": ACTIVE_COLUMN_LABELS}}
+
+
+def many(n: int) -> str:
+    """A count as a page says it: 10000 → "1 万", 250000 → "25 万", 50 → "50"."""
+    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
 
 
 @bp.get("/")

@@ -86,16 +86,22 @@ SCHEMAS = {
                                   "count": {"type": "integer", "minimum": 1}}},
     "SearchResult": {
         "type": "object",
-        "required": ["query", "results_for", "total", "page", "size", "took_ms", "hits",
-                     "facets", "suggestion", "related"],
+        "required": ["query", "results_for", "total", "total_relation", "page", "size",
+                     "took_ms", "hits", "facets", "suggestion", "related"],
         "properties": {
             "query": {"type": "string", "description": "The query as asked."},
             "results_for": {"type": "string", "description":
                             "The query the hits, total and facets are for: `query`, or "
                             "`suggestion` when `query` found nothing and the suggestion did "
                             "(not with as_typed=1)."},
-            "total": {"type": "integer", "minimum": 0, "description": "Exact number of "
-                                                                      "matching documents."},
+            "total": {"type": "integer", "minimum": 0, "description": "Number of matching "
+                                                                      "documents: exact, or "
+                                                                      "at least this many."},
+            "total_relation": {"enum": ["eq", "gte"], "description":
+                               "eq: `total` is exact; gte: more documents matched than the "
+                               "server counts exactly ([search] total_bound, 10,000 by "
+                               "default), and `total` is that bound. Hits, order and paging "
+                               "stay exact."},
             "page": {"type": "integer", "minimum": 1},
             "size": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE},
             "took_ms": {"type": "number"},

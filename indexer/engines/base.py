@@ -173,7 +173,7 @@ class Match:
 
 @dataclass
 class Matches:
-    total: int
+    total: int  # -1 when not counted (search(count=False))
     hits: list[Match] = field(default_factory=list)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
 
@@ -187,12 +187,14 @@ class Writer(Protocol):
 
 class Searcher(Protocol):
     def stale(self) -> bool: ...  # a newer commit of this generation exists
+    def version(self) -> object: ...  # names the commit it reads (a cache key)
     def close(self) -> None: ...
     def doc_count(self) -> int: ...
     def document(self, doc_id: str) -> dict | None: ...
 
+    # count=False: the caller knows the total and facets (a cache): total -1, no facets
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS) -> Matches: ...
+               facets: Iterable[str] = FACETS, count: bool = True) -> Matches: ...
 
     def word_spans(self, hits: list[Match], field: str,
                    terms: list[str]) -> list[list[tuple[int, int]]]: ...  # per hit

@@ -348,6 +348,9 @@ class TantivySearcher:
     def stale(self) -> bool:
         return self._signature() != self.seen
 
+    def version(self) -> object:
+        return self.seen
+
     def close(self) -> None:
         self.s = self.index = None
 
@@ -363,22 +366,23 @@ class TantivySearcher:
         return self._stored(hits[0][1]) if hits else None
 
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS) -> Matches:
+               facets: Iterable[str] = FACETS, count: bool = True) -> Matches:
         total = self.s.num_docs
+        facets = facets if count else ()
         q = _filtered(compile_query(query, weight=lambda field, text: idf_ratio(
             self.s.doc_freq(field, text), total)), filters)
         aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
         if aggregations:  # tantivy lets go of the GIL: facets and hits are found at once
             counted = _facet_pool().submit(self.s.aggregate, q, aggregations)
         if by_date:
-            result = self.s.search(q, limit, count=True, order_by_field="pub_date",
+            result = self.s.search(q, limit, count=count, order_by_field="pub_date",
                                    offset=offset)
         else:
-            result = self.s.search(q, limit, count=True, offset=offset)
+            result = self.s.search(q, limit, count=count, offset=offset)
         hits = [Match(self._stored(address), None if by_date else float(key), address)
                 for key, address in result.hits]
         found = counted.result() if aggregations else {}
-        return Matches(result.count, hits, {
+        return Matches(result.count if count else -1, hits, {
             name: [(b["key"], b["doc_count"]) for b in found.get(name, {}).get("buckets", [])]
             for name in facets})
 

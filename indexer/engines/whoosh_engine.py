@@ -161,6 +161,9 @@ class WhooshSearcher:
         # documents deleted by an incremental update would still be found
         return self.s.reader().generation() != self.ix.latest_generation()
 
+    def version(self) -> object:
+        return self.s.reader().generation()
+
     def close(self) -> None:
         self.s.close()
         self.ix.close()
@@ -172,7 +175,10 @@ class WhooshSearcher:
         return self.s.document(id=doc_id)
 
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS) -> Matches:
+               facets: Iterable[str] = FACETS, count: bool = True) -> Matches:
+        """Whoosh collects every match to rank them, so its total is always exact (and
+        given); facets are left out when not counted."""
+        facets = facets if count else ()
         q = compile_query(query)
         filt = self._verified(query, q, _filters(filters))
         sortedby = sorting.FieldFacet("pub_date", reverse=True) if by_date else None
