@@ -3,12 +3,16 @@
     .venv/bin/python bench/load.py --docs 100000 --engine tantivy [--clients 8] [--seconds 30]
     .venv/bin/python bench/load.py --data-dir index_data --engine whoosh   # an existing index
     .venv/bin/python bench/load.py --docs 100000 --engine tantivy --workers 1 --nodes 2
+    .venv/bin/python bench/load.py --data-dir D --engine tantivy --mix zipf [--cache-entries 0]
 
 Builds the bench corpus (bench/index_bench.py) into a fresh data directory unless one is given,
 starts `gongkai serve` ([web] workers and threads as given), and runs `--clients` threads that
 each send the next request as soon as the last one answered, for `--seconds`. The query set
 mixes words, quoted phrases, exclusions, publisher/type/year filters, date order and pages 2
-and 3, as /api/search requests. Reported: requests/s, latency percentiles, non-200 answers, and
+and 3, as /api/search requests. `--mix uniform` draws them evenly; `--mix zipf` as query logs
+are skewed (the k-th most frequent request k times rarer than the first, s = 1).
+`--cache-entries` is [search] cache_entries: 0 serves every request cold (nothing counted
+is reused), as an index would see all-distinct queries. Reported: requests/s, latency percentiles, non-200 answers, and
 the serving processes' resident memory (master + workers, from /proc). `--nodes N` starts N
 `gongkai serve` processes on the same index (stateless web nodes, as behind a load balancer)
 and spreads the clients over them.
@@ -70,11 +74,12 @@ def query_mix(port: int, count: int = 400) -> list[str]:
     return paths
 
 
-def client(port: int, paths: list[str], stop: float, seed: int, out: list) -> None:
+def client(port: int, paths: list[str], stop: float, seed: int, out: list,
+           weights: list[float] | None = None) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     rng = random.Random(seed)
     while time.monotonic() < stop:
-        path = rng.choice(paths)
+        path = rng.choices(paths, weights)[0]
         started = time.perf_counter()
         try:
             status, _ = get(conn, path)
@@ -97,12 +102,14 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 
 @contextmanager
-def serving(data: Path, engine: str, workers: int = 0, threads: int = 8):
+def serving(data: Path, engine: str, workers: int = 0, threads: int = 8,
+            cache_entries: int = 2000):
     """Run `gongkai serve` on a data directory (no rate limit: a bench is one client address);
     yield (port, process)."""
     server, port = start_serve({"GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": engine,
                                 "GONGKAI_WEB_WORKERS": str(workers),
                                 "GONGKAI_WEB_THREADS": str(threads),
+                                "GONGKAI_SEARCH_CACHE_ENTRIES": str(cache_entries),
                                 "GONGKAI_WEB_RATE_LIMIT": ""}, timeout=120)
     try:
         yield port, server
@@ -121,22 +128,29 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="[web] workers (0: per core)")
     parser.add_argument("--threads", type=int, default=8, help="[web] threads per worker")
     parser.add_argument("--nodes", type=int, default=1, help="web nodes on the same index")
+    parser.add_argument("--mix", default="uniform", choices=["uniform", "zipf"])
+    parser.add_argument("--cache-entries", type=int, default=2000,
+                        help="[search] cache_entries (0: every request cold)")
     args = parser.parse_args()
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="gongkai-load-"))
     if args.data_dir is None:
         fill_archive(data / "archive.sqlite3", args.docs, 5)
         build_index(data / "archive.sqlite3", data / "index", full=True, engine=args.engine)
     with ExitStack() as stack:
-        nodes = [stack.enter_context(serving(data, args.engine, args.workers, args.threads))
+        nodes = [stack.enter_context(serving(data, args.engine, args.workers, args.threads,
+                                             args.cache_entries))
                  for _ in range(args.nodes)]
         ports = [port for port, _ in nodes]
         paths = query_mix(ports[0])
+        weights = [1 / rank for rank in range(1, len(paths) + 1)] if args.mix == "zipf" \
+            else None
         for port in ports:
-            client(port, paths, time.monotonic() + 3, 0, [])  # warm each node
+            client(port, paths, time.monotonic() + 3, 0, [], weights)  # warm each node
         results: list = []
         stop = time.monotonic() + args.seconds
         threads = [threading.Thread(target=client,
-                                    args=(ports[n % len(ports)], paths, stop, n, results))
+                                    args=(ports[n % len(ports)], paths, stop, n, results,
+                                          weights))
                    for n in range(args.clients)]
         for t in threads:
             t.start()
@@ -148,7 +162,8 @@ def main() -> None:
     failed = sum(1 for _, status in results if status != 200)
     q = statistics.quantiles(latencies, n=100)
     print(f"{args.engine}, {args.docs if args.data_dir is None else 'existing'} documents, "
-          f"{args.nodes} node(s), {args.clients} clients, {args.seconds:.0f}s: {len(results)} requests, "
+          f"{args.nodes} node(s), {args.clients} clients, {args.mix} mix, cache "
+          f"{args.cache_entries}, {args.seconds:.0f}s: {len(results)} requests, "
           f"{len(results) / args.seconds:.0f} req/s, p50 {q[49]:.1f} / p95 {q[94]:.1f} / "
           f"p99 {q[98]:.1f} ms, {failed} not 200; serving RSS {now:.0f} MB "
           f"(peak {peak:.0f} MB, master + workers)")
