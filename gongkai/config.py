@@ -95,7 +95,8 @@ SETTINGS = [
     Setting("search.cache_entries", 2_000, int,
             "Searches whose total and facet counts each web process keeps for the index as it "
             "is (repeated searches then count nothing again; a new index commit starts afresh). "
-            "0: none."),
+            "0: none. Ten times as many hits keep the spans of the words they matched, which "
+            "their snippets are cut from."),
     Setting("web.host", "127.0.0.1", str, "Address the web UI and JSON API listen on."),
     Setting("web.port", 8000, int, "Port the web UI and JSON API listen on."),
     Setting("web.workers", 0, int, "Worker processes of `gongkai serve` (0: one per CPU core)."),

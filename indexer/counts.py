@@ -1,4 +1,4 @@
-"""Totals and facet counts of repeated searches, kept per index commit (issue #20).
+"""Totals, facet counts and match spans of repeated searches, kept per index commit (#20).
 
 Query logs are skewed: a few queries make most of the traffic. Counting every match of a
 common word and its facets is most of what such a search costs on a large index; the hits of
@@ -8,6 +8,11 @@ engine's commit token), the query tree and the filters: a later search with the 
 the engine for its page of hits only. A new commit or generation gives new keys (no answer
 from an older index is ever reused), and the entries of the commit a reader leaves are dropped
 then. The cache is bounded by its number of entries (least recently used go first).
+
+The same holds for the spans of the words a search matched in each hit's title and body,
+which snippets are cut from: finding them segments text around every occurrence (the largest
+share of a search's Python, bench/search_profile.py), and a repeated search shows the same
+hits. They are kept by (commit, field, document id, words), ten per counted search.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 ENTRIES = 2_000  # a total and three facets of at most 100 values: some KB each
+SPANS_PER_SEARCH = 10  # hits on a page: spans entries per counts entry
 
 
 @dataclass
@@ -26,8 +32,9 @@ class CacheInfo:
     entries: int
 
 
-class CountCache:
-    """A thread-safe LRU of (total, facets) by (commit, query tree, filters)."""
+class CommitCache:
+    """A thread-safe LRU whose keys start with the index commit their values were read from:
+    (total, facets) by (commit, query tree, filters); spans by (commit, field, id, words)."""
 
     def __init__(self, entries: int = ENTRIES):
         self.limit = entries

@@ -18,7 +18,7 @@ from indexer import engines, snippets, store, suggest
 from indexer import query as uq
 from indexer.analysis import normalize, term_spans, word_tokens
 from indexer.build import check_engine, check_version
-from indexer.counts import ENTRIES, CountCache
+from indexer.counts import ENTRIES, SPANS_PER_SEARCH, CommitCache
 from indexer.engines.base import FACETS, Everything, Filters, Match, Searcher
 from indexer.request import SearchError, SearchRequest
 
@@ -99,7 +99,8 @@ class IndexReader:
         self.root = Path(index_root)
         self.engine = engines.get(engine)
         self.total_bound = total_bound
-        self.counts = CountCache(cache_entries)  # totals and facets of repeated searches
+        self.counts = CommitCache(cache_entries)  # totals and facets of repeated searches
+        self.spans = CommitCache(cache_entries * SPANS_PER_SEARCH)  # and their hits' marks
         self._local = threading.local()
 
     def searcher(self) -> Searcher:
@@ -122,7 +123,8 @@ class IndexReader:
 
     def _close(self) -> None:
         if getattr(self._local, "searcher", None) is not None:
-            self.counts.drop(self._local.commit)  # the counts of a commit left behind
+            for cache in (self.counts, self.spans):  # what a commit left behind gave
+                cache.drop(self._local.commit)
             self._local.searcher.close()
         self._local.searcher = None
 
@@ -143,7 +145,8 @@ class IndexReader:
         """Run a search request against the live index."""
         searcher = self.searcher()
         return run_search(searcher, req, self._local.suggester,
-                          Counting(self.total_bound, self.counts, self._local.commit))
+                          Counting(self.total_bound, self.counts, self._local.commit,
+                                   self.spans))
 
 
 @dataclass
@@ -152,8 +155,9 @@ class Counting:
     the index commit being read (indexer/counts.py)."""
 
     bound: int = TOTAL_BOUND  # 0: every total exact
-    cache: CountCache | None = None
+    cache: CommitCache | None = None
     commit: object = None
+    spans: CommitCache | None = None  # the match spans of hits shown before
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
@@ -203,8 +207,8 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
         page = sorted(sorted(page, key=lambda m: m.doc.get("pub_date_text", ""), reverse=True),
                       key=lambda m: -round(m.score, 6))
     terms = uq.highlight_terms(parsed)
-    body_spans = searcher.word_spans(page, "body", terms)
-    title_spans = searcher.word_spans(page, "title", terms)
+    body_spans = _word_spans(searcher, page, "body", terms, counting)
+    title_spans = _word_spans(searcher, page, "title", terms, counting)
     hits = [_hit(m, b, t, parsed) for m, b, t in zip(page, body_spans, title_spans, strict=True)]
     unsure = matches.total < SUGGEST_BELOW or any(len(w) == 1 for c in parsed.words
                                                   for w in uq.query_words(c))
@@ -218,6 +222,26 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
                         took_ms=round((time.perf_counter() - started) * 1000, 1), hits=hits,
                         facets={name: _facet(name, matches.facets.get(name, [])) for name in FACETS},
                         suggestion=suggestion, related=related)
+
+
+def _word_spans(searcher: Searcher, hits: list[Match], field: str, terms: list[str],
+                counting: Counting) -> list[list[tuple[int, int]]]:
+    """The spans of the words in each hit's field (Searcher.word_spans), those of hits shown
+    before for the same words from the cache."""
+    cache = counting.spans
+    if cache is None or not cache.limit:
+        return searcher.word_spans(hits, field, terms)
+    keys = [(counting.commit, field, hit.doc["id"], tuple(terms)) for hit in hits]
+    found = [cache.get(key) for key in keys]
+    fresh = iter(searcher.word_spans([h for h, f in zip(hits, found, strict=True) if f is None],
+                                     field, terms))
+    spans = []
+    for key, known in zip(keys, found, strict=True):
+        if known is None:
+            known = next(fresh)
+            cache.put(key, known)
+        spans.append(known)
+    return spans
 
 
 def related_words(searcher: Searcher, titles: list[str], asked_terms: list[str]) -> list[str]:

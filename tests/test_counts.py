@@ -1,6 +1,6 @@
 """Totals above the bound are a lower bound (total_relation "gte"), as the API and the page say;
-the totals and facets of repeated searches come from a cache that never answers for an index
-that changed, even while searches run during the change (issue #20)."""
+the totals, facets and marks of repeated searches come from a cache that never answers for an
+index that changed, even while searches run during the change (issue #20)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,12 @@ def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, 
         h.id for h in first.hits)
     uncached = IndexReader(root, engine, cache_entries=0).search(asked)
     assert (uncached.total, uncached.facets) == (first.total, first.facets)
+    repeat = reader.search(asked)  # the same page: its hits' marks are reused too
+    assert reader.spans.info().hits == 2 * len(first.hits)  # title and body of each
+    for shown in (repeat, uncached):
+        assert [(h.id, h.snippet, h.title_html) for h in shown.hits] == [
+            (h.id, h.snippet, h.title_html) for h in first.hits]
+    assert "<mark>" in first.hits[0].snippet
     with Archive(archive) as db:  # three more notices, indexed in place (a new commit)
         for doc in notices(6, 3):
             db.upsert(doc)
