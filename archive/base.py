@@ -153,11 +153,10 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
         Return 'gone', 'still_gone' (it was already), or '' for a URL the archive lacks."""
         now = time.time()
         with self.db.write():
-            row = self.db.execute("SELECT status FROM documents WHERE url = ?",
-                                  (url,)).fetchone()
-            if row is None:
+            status = self._status(url)
+            if status is None:
                 return ""
-            if row["status"] != "live":
+            if status != "live":
                 self.db.execute("UPDATE documents SET checked_at = ? WHERE url = ?", (now, url))
                 return "still_gone"
             self.db.execute("UPDATE documents SET status = 'gone', gone_at = ?, checked_at = ?, "
@@ -170,11 +169,10 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
         the archive lacks."""
         now = time.time()
         with self.db.write():
-            row = self.db.execute("SELECT status FROM documents WHERE url = ?",
-                                  (url,)).fetchone()
-            if row is None:
+            status = self._status(url)
+            if status is None:
                 return ""
-            if row["status"] == "live":
+            if status == "live":
                 self.db.execute("UPDATE documents SET fetched_at = ?, checked_at = ? "
                                 "WHERE url = ?", (now, now, url))
                 return "unchanged"
@@ -182,6 +180,11 @@ class Archive(RunLog, ReportTables, OcrQueue, VersionLog):
                             "restored_at = ?, fetched_at = ?, checked_at = ?, seq = ? "
                             "WHERE url = ?", (now, now, now, self._next_seq(), url))
         return "restored"
+
+    def _status(self, url: str) -> str | None:
+        """A document's status ('live', 'gone'), or None for a URL the archive lacks."""
+        row = self.db.execute("SELECT status FROM documents WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
 
     def unasked(self, source: str, before: float, limit: int) -> list[dict]:
         """Up to `limit` documents of a source (live or withdrawn) not asked since `before`,
