@@ -80,27 +80,38 @@ class VersionLog:
                 "kind": kind, "at": at, "first_seen": now["first_seen"],
                 "changed": differences(before[0], now) if before else []}
 
-    def latest(self, limit: int, source: str = "", publisher: str = "") -> list[dict]:
+    def latest(self, limit: int, source: str = "", publisher: str = "",
+               ids: tuple[str, ...] = ()) -> list[dict]:
         """The documents whose latest change is newest, newest first, at most `limit`, of one
-        source or publisher if named: the changes (see `changes`) a feed shows."""
-        where = " AND ".join(c for c, v in (("source = ?", source), ("publisher = ?", publisher))
-                             if v)
-        rows = self.db.execute(
-            f"SELECT * FROM documents {'WHERE ' + where if where else ''} ORDER BY seq DESC "
-            "LIMIT ?", (*(v for v in (source, publisher) if v), limit)).fetchall()
+        source or publisher, or among some documents (`ids`), if named: the changes (see
+        `changes`) a feed shows."""
+        rows = self._latest("*", limit, source, publisher, ids)
         return [self._change(row) for row in rows]
+
+    def latest_ids(self, limit: int) -> list[str]:
+        """The public ids of the `limit` documents whose latest change is newest, newest
+        first (what `latest` would list, without reading their versions)."""
+        return [row[0] for row in self._latest("doc_id", limit)]
+
+    def _latest(self, columns: str, limit: int, source: str = "", publisher: str = "",
+                ids: tuple[str, ...] = ()) -> list:
+        where = [(c, (v,)) for c, v in (("source = ?", source), ("publisher = ?", publisher)) if v]
+        if ids:
+            where.append((f"doc_id IN ({', '.join('?' for _ in ids)})", ids))
+        clause = " AND ".join(c for c, _ in where)
+        return self.db.execute(
+            f"SELECT {columns} FROM documents {'WHERE ' + clause if clause else ''} "
+            "ORDER BY seq DESC LIMIT ?", (*(v for _, vs in where for v in vs), limit)).fetchall()
 
     def changes_between(self, start: float, end: float, sources: tuple[str, ...] = (),
                         limit: int = 10_000) -> list[dict]:
         """The changes (see `changes`) whose moment falls in [start, end), of the named
         sources (all: ()), newest first, at most `limit`. A document counts once, by its
         latest change."""
-        moment = ("CASE WHEN status != 'live' THEN gone_at WHEN restored_at IS NOT NULL THEN "
-                  "restored_at ELSE coalesce(first_seen, fetched_at) END")
         among = f" AND source IN ({', '.join('?' for _ in sources)})" if sources else ""
         rows = self.db.execute(
-            f"SELECT * FROM documents WHERE {moment} >= ? AND {moment} < ?{among} "
-            f"ORDER BY {moment} DESC, seq DESC LIMIT ?", (start, end, *sources, limit))
+            f"SELECT * FROM documents WHERE {EVENT_AT} >= ? AND {EVENT_AT} < ?{among} "
+            f"ORDER BY {EVENT_AT} DESC, seq DESC LIMIT ?", (start, end, *sources, limit))
         return [self._change(row) for row in rows.fetchall()]
 
     def version_raw(self, url: str, version: int) -> tuple[bytes, str] | None:
@@ -120,10 +131,16 @@ def as_version(row) -> dict:
             "last_seen": row["fetched_at"], "current": True}
 
 
+# `event`'s moment in SQL, to select and order by it (the two say the same)
+EVENT_AT = ("CASE WHEN status != 'live' THEN coalesce(gone_at, fetched_at) "
+            "WHEN restored_at IS NOT NULL THEN restored_at "
+            "ELSE coalesce(first_seen, fetched_at) END")
+
+
 def event(row) -> tuple[str, float]:
     """What last happened to a document, and when (epoch seconds): 'withdrawn', 'restored'
     (back after it was withdrawn, changed or not), 'changed' (a version after the first) or
-    'new'."""
+    'new'. EVENT_AT is the same moment in SQL."""
     if row["status"] != "live":
         return "withdrawn", row["gone_at"] or row["fetched_at"]
     if row["restored_at"] is not None:

@@ -50,17 +50,17 @@ def changes_feed():
 def search_feed():
     """The newest changes among the documents a search finds (its filters included)."""
     req = SearchRequest.from_params(request.args)
-    window = archive().latest(WINDOW)
+    window = archive().latest_ids(WINDOW)
     found: set[str] = set()
     for start in range(0, len(window), 100):  # a search may return 100 hits at a time
-        ids = tuple(c["doc_id"] for c in window[start:start + 100])
+        ids = tuple(window[start:start + 100])
         hits = reader().search(SearchRequest(**{**vars(req), "ids": ids, "page": 1,
                                                 "size": 100, "sort": "date",
                                                 "as_typed": True})).hits
         found.update(h.id for h in hits)
         if len(found) >= ENTRIES:
             break
-    changes = [c for c in window if c["doc_id"] in found][:ENTRIES]
+    changes = archive().latest(ENTRIES, ids=tuple(found)) if found else []
     args = {k: v for k, v in request.args.items() if v}
     return _atom(f"公开 · 检索「{req.q or '全部'}」的新发布、修改和撤下", changes,
                  url_for("html.search", _external=True, **args))
