@@ -8,8 +8,8 @@ wall) is not withdrawn.
 Withdrawn documents usually leave the list pages first, and an incremental crawl stops paging
 once a list shows only known items; so when a crawl has nothing left to do, it asks again, with
 the validators it has, for up to `[crawl] recheck` documents of each source that it has not
-asked this time, the longest unasked first (`rechecks`): over successive crawls every known
-document is asked. A 304 from a withdrawn one means it is back.
+asked this time, the longest unasked first (GovSpider.idle, Archive.unasked): over successive
+crawls every known document is asked. A 304 from a withdrawn one means it is back.
 """
 
 from __future__ import annotations

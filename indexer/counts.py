@@ -64,7 +64,7 @@ class CommitCache:
                 self._entries.popitem(last=False)
 
     def drop(self, commit) -> None:
-        """Forget the counts of an index commit no reader uses any more."""
+        """Forget what an index commit no reader uses any more gave."""
         with self._lock:
             for key in [k for k in self._entries if k[0] == commit]:
                 del self._entries[key]

@@ -149,15 +149,20 @@ class IndexReader:
                                    self.spans))
 
 
+def _no_cache() -> CommitCache:
+    return CommitCache(0)
+
+
 @dataclass
 class Counting:
-    """How a search counts: the bound of exact totals, and the cache of totals and facets of
-    the index commit being read (indexer/counts.py)."""
+    """How a search counts: the bound of exact totals, and the caches of the index commit
+    being read (indexer/counts.py): totals and facets, and the match spans of hits shown
+    before (none by default)."""
 
     bound: int = TOTAL_BOUND  # 0: every total exact
-    cache: CommitCache | None = None
+    cache: CommitCache = field(default_factory=_no_cache)
     commit: object = None
-    spans: CommitCache | None = None  # the match spans of hits shown before
+    spans: CommitCache = field(default_factory=_no_cache)
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
@@ -194,13 +199,12 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
     filters = Filters(req.publisher, req.doc_type, req.year, req.date_from, req.date_to,
                       req.status, req.changed, req.when, req.ids)
     key = (counting.commit, tree, filters)
-    counted = counting.cache.get(key) if counting.cache is not None else None
+    counted = counting.cache.get(key)
     matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
                               limit=req.size, facets=FACETS, count=counted is None)
     if counted is None:
         counted = (matches.total, matches.facets)
-        if counting.cache is not None:
-            counting.cache.put(key, counted)
+        counting.cache.put(key, counted)
     matches.total, matches.facets = counted
     page = matches.hits
     if not by_date:  # equal scores: newest first (a full sort key would cost 2-3x)
@@ -229,7 +233,7 @@ def _word_spans(searcher: Searcher, hits: list[Match], field: str, terms: list[s
     """The spans of the words in each hit's field (Searcher.word_spans), those of hits shown
     before for the same words from the cache."""
     cache = counting.spans
-    if cache is None or not cache.limit:
+    if not cache.limit:
         return searcher.word_spans(hits, field, terms)
     keys = [(counting.commit, field, hit.doc["id"], tuple(terms)) for hit in hits]
     found = [cache.get(key) for key in keys]
