@@ -72,6 +72,9 @@ class SearchResult:
     # found nothing and the suggestion did (unless the request asked for `as_typed`)
     results_for: str = ""
     total_relation: str = "eq"  # "gte": at least `total` (more than the bound matched)
+    # "approx": the facet counts are estimated from a sample of the matches (only ever when
+    # total_relation is "gte")
+    facets_relation: str = "eq"
 
     def __post_init__(self):
         self.results_for = self.results_for or self.query
@@ -201,11 +204,12 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
     key = (counting.commit, tree, filters)
     counted = counting.cache.get(key)
     matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
-                              limit=req.size, facets=FACETS, count=counted is None)
+                              limit=req.size, facets=FACETS, count=counted is None,
+                              bound=counting.bound)
     if counted is None:
-        counted = (matches.total, matches.facets)
+        counted = (matches.total, matches.facets, matches.exact)
         counting.cache.put(key, counted)
-    matches.total, matches.facets = counted
+    matches.total, matches.facets, matches.exact = counted
     page = matches.hits
     if not by_date:  # equal scores: newest first (a full sort key would cost 2-3x)
         page = sorted(sorted(page, key=lambda m: m.doc.get("pub_date_text", ""), reverse=True),
@@ -225,6 +229,7 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
                         total_relation="gte" if bounded else "eq", page=req.page, size=req.size,
                         took_ms=round((time.perf_counter() - started) * 1000, 1), hits=hits,
                         facets={name: _facet(name, matches.facets.get(name, [])) for name in FACETS},
+                        facets_relation="eq" if matches.exact else "approx",
                         suggestion=suggestion, related=related)
 
 

@@ -86,8 +86,8 @@ SCHEMAS = {
                                   "count": {"type": "integer", "minimum": 1}}},
     "SearchResult": {
         "type": "object",
-        "required": ["query", "results_for", "total", "total_relation", "page", "size",
-                     "took_ms", "hits", "facets", "suggestion", "related"],
+        "required": ["query", "results_for", "total", "total_relation", "facets_relation",
+                     "page", "size", "took_ms", "hits", "facets", "suggestion", "related"],
         "properties": {
             "query": {"type": "string", "description": "The query as asked."},
             "results_for": {"type": "string", "description":
@@ -102,6 +102,11 @@ SCHEMAS = {
                                "server counts exactly ([search] total_bound, 10,000 by "
                                "default), and `total` is that bound. Hits, order and paging "
                                "stay exact."},
+            "facets_relation": {"enum": ["eq", "approx"], "description":
+                                "eq: facet counts are exact; approx: more documents matched "
+                                "than the bound and the counts are estimated from an even "
+                                "sample of them (tantivy; only ever with total_relation gte). "
+                                "A rare value may then be missing."},
             "page": {"type": "integer", "minimum": 1},
             "size": {"type": "integer", "minimum": 1, "maximum": MAX_SIZE},
             "took_ms": {"type": "number"},

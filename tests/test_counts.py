@@ -58,6 +58,35 @@ def test_a_total_above_the_bound_is_given_as_at_least_the_bound(tmp_path, engine
         "1 万", "25 万", "50", "12345")
 
 
+def test_facets_above_the_bound_are_estimated_from_a_sample_and_say_so(tmp_path, engine):
+    """tantivy counts the facets of a search matching far more than the bound over an even
+    sample of the index and scales them up: the API says "approx", the page 约. Whoosh counts
+    everything anyway and says so. Near the bound, or below it, counts are exact."""
+    _, root = indexed(tmp_path, engine, notices(0, 600))
+    client = create_app({"INDEX_ROOT": str(root), "INDEX_ENGINE": engine, "TESTING": True,
+                         "TOTAL_BOUND": 50}).test_client()
+    data = client.get("/api/search?q=防汛物资").get_json()
+    assert (data["total"], data["total_relation"]) == (50, "gte")
+    counts = {v["value"]: v["count"] for v in data["facets"]["publisher"]}
+    assert set(counts) == set(PUBLISHERS)
+    page = client.get("/search?q=防汛物资").get_data(as_text=True)
+    if engine == "whoosh":
+        assert data["facets_relation"] == "eq" and sum(counts.values()) == 600
+        assert "约" not in page
+    else:
+        assert data["facets_relation"] == "approx"
+        assert sum(counts.values()) != 600  # an estimate, scaled from a sample of slices
+        assert all(100 <= n <= 300 for n in counts.values())  # of 200 each
+        assert "抽样估计" in page and '<span class="count">约 ' in page
+    narrow = client.get('/api/search?q="第17批防汛物资"').get_json()  # one notice: exact
+    assert (narrow["total"], narrow["total_relation"], narrow["facets_relation"]) == (
+        1, "eq", "eq")
+    exact = create_app({"INDEX_ROOT": str(root), "INDEX_ENGINE": engine, "TESTING": True,
+                        "TOTAL_BOUND": 0}).test_client().get("/api/search?q=防汛物资").get_json()
+    assert exact["facets_relation"] == "eq" and exact["total"] == 600
+    assert sorted(v["count"] for v in exact["facets"]["publisher"]) == [200, 200, 200]
+
+
 def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, engine):
     archive, root = indexed(tmp_path, engine, notices(0, 6))
     reader = IndexReader(root, engine)

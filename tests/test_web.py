@@ -14,8 +14,8 @@ HIT_KEYS = {"id", "url", "title", "publisher", "pub_date", "doc_type", "report_y
 def test_api_search_shape(client):
     data = client.get("/api/search?q=政府信息公开&size=2").get_json()
     assert set(data) == {"query", "total", "total_relation", "page", "size", "took_ms", "hits",
-                         "facets", "suggestion", "related", "results_for"}
-    assert data["total_relation"] == "eq"
+                         "facets", "facets_relation", "suggestion", "related", "results_for"}
+    assert data["total_relation"] == data["facets_relation"] == "eq"
     assert (data["query"], data["page"], data["size"]) == ("政府信息公开", 1, 2)
     assert data["total"] >= 2 and len(data["hits"]) == 2
     assert all(set(hit) == HIT_KEYS for hit in data["hits"])

@@ -176,6 +176,9 @@ class Matches:
     total: int  # -1 when not counted (search(count=False))
     hits: list[Match] = field(default_factory=list)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+    # False: more than the bound matched, `total` is how many a sample of the index held
+    # (a lower bound) and the facet counts are estimated from that sample
+    exact: bool = True
 
 
 class Writer(Protocol):
@@ -192,9 +195,12 @@ class Searcher(Protocol):
     def doc_count(self) -> int: ...
     def document(self, doc_id: str) -> dict | None: ...
 
-    # count=False: the caller knows the total and facets (a cache): total -1, no facets
+    # count=False: the caller knows the total and facets (a cache): total -1, no facets.
+    # bound > 0: when more than `bound` documents match, an engine may count a share of them
+    # only (Matches.exact False); the hits and their order are exact either way
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS, count: bool = True) -> Matches: ...
+               facets: Iterable[str] = FACETS, count: bool = True,
+               bound: int = 0) -> Matches: ...
 
     def word_spans(self, hits: list[Match], field: str,
                    terms: list[str]) -> list[list[tuple[int, int]]]: ...  # per hit

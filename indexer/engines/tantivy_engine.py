@@ -11,6 +11,9 @@ Fields, all fed by indexer.analysis so both engines see the same words:
                     phrase is an exact phrase query of its bigrams. (tantivy's regex
                     tokenizer costs some five times the whole rest of the indexing.)
     publisher, doc_type, year, pub_date   fast fields: filters, facets, date order
+    sample          a fast field: the document's slice (0-63) by a hash of its id; facets of
+                    a search that matches more than the bound are counted over a run of
+                    slices (an even sample) and scaled up
     stored          the displayed fields as JSON (one stored value per document)
 
 Tokenizing runs in Python; a large build spreads it over a pool of processes while tantivy's
@@ -25,6 +28,7 @@ import json
 import math
 import multiprocessing
 import os
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +65,7 @@ from indexer.engines.base import (
 )
 
 NAME = "tantivy"
-VERSION = 4  # bump when fields change: `gongkai index` then rebuilds fully
+VERSION = 5  # bump when fields change: `gongkai index` then rebuilds fully
 __all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
 # A title word counts three times, written three times into the title field: within BM25 a
 # triple term frequency saturates (and the field's average length scales alike), as Whoosh's
@@ -69,6 +73,7 @@ __all__ = ["NAME", "VERSION", "create", "searcher", "writer"]
 TITLE_WEIGHT = 3
 PHRASE_SCORE = 0.01
 FACET_SIZE = 100
+COUNT = "matched"  # the aggregation that counts matches (every document has a sample value)
 TERMS_LIMIT = 200_000  # most frequent terms a field gives the suggestion vocabulary
 FULL_HEAP = 512_000_000  # bytes of indexing memory for a full build (split among threads)
 UPDATE_HEAP = 64_000_000
@@ -77,6 +82,8 @@ POOL_CHUNK = 256
 POOL_AHEAD = 3  # batches handed to the pool before the oldest one is added
 _TOKENIZERS = {"words": tantivy.Tokenizer.whitespace()}
 SPACE = "\x1f"  # a space inside a bigram; normalized text has no other control characters
+SLICES = 64  # a document's `sample` value: which of as many even slices of the index
+SAMPLE_MARGIN = 1.5  # a sample is sized to hold this many times the bound, by an estimate
 
 
 def _schema() -> tantivy.Schema:
@@ -90,6 +97,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("pairs", tokenizer_name="words", index_option="basic")
     sb.add_text_field("grams", tokenizer_name="words", index_option="position")
     sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("sample", indexed=True, fast=True)
     sb.add_date_field("pub_date", indexed=True, fast=True)
     for name in ("changed_date", "withdrawn_date"):
         sb.add_date_field(name, indexed=True)
@@ -136,7 +144,8 @@ def prepare(doc: IndexDoc) -> dict:
               "doc_number": doc.doc_number, "index_number": doc.index_number,
               "pairs": " ".join(title_pairs(doc.title)),
               "stored": json.dumps(doc.stored(), ensure_ascii=False).encode("utf-8")}
-    fields.update(doc.dates(), year=doc.pub_date.year if doc.pub_date else None)
+    fields.update(doc.dates(), year=doc.pub_date.year if doc.pub_date else None,
+                  sample=zlib.crc32(doc.id.encode()) % SLICES)
     return {k: v for k, v in fields.items() if v not in ("", None)}
 
 
@@ -317,6 +326,13 @@ def _moment(day: dt.date | None, at: dt.time) -> dt.datetime:
     return tantivy.MAX_DATETIME if aware > tantivy.MAX_DATETIME else moment
 
 
+def _slices(q: Query, share: int) -> Query:
+    """The query's matches among the documents of the first `share` slices."""
+    sample = Query.range_query(SCHEMA, "sample", tantivy.FieldType.Integer, 0, share - 1)
+    return Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.const_score_query(sample,
+                                                                                       0.0))])
+
+
 _pool: tuple[int, ThreadPoolExecutor] | None = None
 
 
@@ -366,25 +382,51 @@ class TantivySearcher:
         return self._stored(hits[0][1]) if hits else None
 
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS, count: bool = True) -> Matches:
+               facets: Iterable[str] = FACETS, count: bool = True, bound: int = 0) -> Matches:
+        """The page of hits; the total and facets (when `count`) are aggregated meanwhile on
+        another thread (tantivy lets go of the GIL), so the hits are found without counting:
+        top-k collection may skip blocks of documents that cannot enter the page."""
         total = self.s.num_docs
-        facets = facets if count else ()
         q = _filtered(compile_query(query, weight=lambda field, text: idf_ratio(
             self.s.doc_freq(field, text), total)), filters)
-        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
-        if aggregations:  # tantivy lets go of the GIL: facets and hits are found at once
-            counted = _facet_pool().submit(self.s.aggregate, q, aggregations)
+        counted = _facet_pool().submit(self._count, q, tuple(facets), bound) if count else None
         if by_date:
-            result = self.s.search(q, limit, count=count, order_by_field="pub_date",
+            result = self.s.search(q, limit, count=False, order_by_field="pub_date",
                                    offset=offset)
         else:
-            result = self.s.search(q, limit, count=count, offset=offset)
+            result = self.s.search(q, limit, count=False, offset=offset)
         hits = [Match(self._stored(address), None if by_date else float(key), address)
                 for key, address in result.hits]
-        found = counted.result() if aggregations else {}
-        return Matches(result.count if count else -1, hits, {
+        if counted is None:
+            return Matches(-1, hits)
+        matched, found, exact = counted.result()
+        return Matches(matched, hits, found, exact)
+
+    def _count(self, q: Query, facets: tuple[str, ...],
+               bound: int) -> tuple[int, dict[str, list[tuple]], bool]:
+        """(matches, facet counts, exact). Above the bound, the facets are counted over the
+        slices estimated to hold SAMPLE_MARGIN times the bound (the first slice's count
+        gives the estimate) and scaled up; the total is then what those slices held, a lower
+        bound. Whenever the sample holds no more than the bound, everything is counted."""
+        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in facets}
+        aggregations[COUNT] = {"value_count": {"field": "sample"}}
+        if bound:
+            estimate = SLICES * self._aggregate(_slices(q, 1), {COUNT: aggregations[COUNT]})[0]
+            share = math.ceil(SLICES * bound * SAMPLE_MARGIN / estimate) if estimate else SLICES
+            if share < SLICES:
+                matched, found = self._aggregate(_slices(q, share), aggregations)
+                if matched > bound:
+                    scale = SLICES / share
+                    return matched, {name: [(key, round(n * scale)) for key, n in values]
+                                     for name, values in found.items()}, False
+        matched, found = self._aggregate(q, aggregations)
+        return matched, found, True
+
+    def _aggregate(self, q: Query, aggregations: dict) -> tuple[int, dict[str, list[tuple]]]:
+        found = self.s.aggregate(q, aggregations)
+        return int(found[COUNT]["value"] or 0), {
             name: [(b["key"], b["doc_count"]) for b in found.get(name, {}).get("buckets", [])]
-            for name in facets})
+            for name in aggregations if name != COUNT}
 
     def word_spans(self, hits: list[Match], field: str,
                    terms: list[str]) -> list[list[tuple[int, int]]]:

@@ -175,9 +175,10 @@ class WhooshSearcher:
         return self.s.document(id=doc_id)
 
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
-               facets: Iterable[str] = FACETS, count: bool = True) -> Matches:
-        """Whoosh collects every match to rank them, so its total is always exact (and
-        given); facets are left out when not counted."""
+               facets: Iterable[str] = FACETS, count: bool = True,
+               bound: int = 0) -> Matches:
+        """Whoosh collects every match to rank them, so its total and facets are always
+        exact, whatever the bound; facets are left out when not counted."""
         facets = facets if count else ()
         q = compile_query(query)
         filt = self._verified(query, q, _filters(filters))
