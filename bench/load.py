@@ -103,14 +103,15 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 @contextmanager
 def serving(data: Path, engine: str, workers: int = 0, threads: int = 8,
-            cache_entries: int = 2000):
-    """Run `gongkai serve` on a data directory (no rate limit: a bench is one client address);
-    yield (port, process)."""
+            cache_entries: int = 2000, code: Path | None = None):
+    """Run `gongkai serve` on a data directory (no rate limit: a bench is one client address),
+    with the code of another checkout if given; yield (port, process)."""
+    other = {"PYTHONPATH": str(code)} if code else {}
     server, port = start_serve({"GONGKAI_DATA_DIR": str(data), "GONGKAI_INDEX_ENGINE": engine,
                                 "GONGKAI_WEB_WORKERS": str(workers),
                                 "GONGKAI_WEB_THREADS": str(threads),
                                 "GONGKAI_SEARCH_CACHE_ENTRIES": str(cache_entries),
-                                "GONGKAI_WEB_RATE_LIMIT": ""}, timeout=120)
+                                "GONGKAI_WEB_RATE_LIMIT": "", **other}, cwd=code, timeout=120)
     try:
         yield port, server
     finally:
