@@ -10,6 +10,7 @@ computed on normalized text point into the original stored text: highlighting ne
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -66,9 +67,12 @@ _BMP = [_TABLE.get(cp, chr(cp)) for cp in range(0x10000)]
 _ASTRAL = {cp: v for cp, v in _TABLE.items() if cp >= 0x10000}
 
 
+_ASTRAL_CHAR = re.compile("[\U00010000-\U0010ffff]")
+
+
 def normalize(text: str) -> str:
     """Return text with the same length: half-width, simplified, lower-case, plain spaces."""
-    if not text.isascii() and max(text) > "\uffff":  # one pass per character: astral first
+    if not text.isascii() and _ASTRAL_CHAR.search(text):  # one pass per character: astral first
         text = text.translate(_ASTRAL)
     return text.translate(_BMP)
 
@@ -209,10 +213,29 @@ def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     confirmed: list[tuple[int, int]] = []
     lo = hi = -1
     tokens: set[tuple[int, int]] = set()
-    for start, end in found:
+    for span in found:
+        start, end = span
         if start - SPAN_CONTEXT // 2 < lo or end + SPAN_CONTEXT // 2 > hi:  # a new window
             lo, hi = max(0, start - SPAN_CONTEXT), min(len(norm), end + 4 * SPAN_CONTEXT)
-            tokens = {(lo + s, lo + e) for _, _, s, e in word_tokens(norm[lo:hi], True)}
-        if (start, end) in tokens:
-            confirmed.append((start, end))
+            inside = found[bisect.bisect_left(found, (lo, lo)):bisect.bisect_left(found, (hi, hi))]
+            tokens = _window_tokens(norm, lo, hi, inside)
+        if span in tokens:
+            confirmed.append(span)
     return confirmed
+
+
+def _window_tokens(norm: str, lo: int, hi: int,
+                   wanted: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the wanted spans segmenting norm[lo:hi] yields as words or sub-words (what
+    `word_tokens` would give there), looked up in the token that holds each span's start:
+    precise-mode tokens cover the text without gaps or overlaps."""
+    tokens = rjieba.tokenize(norm[lo:hi], "default", False)
+    starts = [start for _, start, _ in tokens]
+    out: set[tuple[int, int]] = set()
+    for span in wanted:
+        start, end = span[0] - lo, span[1] - lo
+        tok, s, e = tokens[bisect.bisect_right(starts, start) - 1]
+        if (s, e) == (start, end) or (end <= e and (tok[start - s:end - s], start - s, end - s)
+                                      in _subwords(tok)):
+            out.add(span)
+    return out
