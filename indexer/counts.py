@@ -13,6 +13,10 @@ The same holds for the spans of the words a search matched in each hit's title a
 which snippets are cut from: finding them segments text around every occurrence (the largest
 share of a search's Python, bench/search_profile.py), and a repeated search shows the same
 hits. They are kept by (commit, field, document id, words), ten per counted search.
+
+And a page asked again (the same search, page and size on the same commit) is not searched
+again at all: its hits' engine handles and scores are kept by that key, and only their stored
+fields are read (handles name documents within one commit, which the key pins).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from indexer import query as uq
 from indexer.analysis import normalize, term_spans, word_tokens
 from indexer.build import check_engine, check_version
 from indexer.counts import ENTRIES, SPANS_PER_SEARCH, CommitCache
-from indexer.engines.base import FACETS, Everything, Filters, Match, Searcher
+from indexer.engines.base import FACETS, Everything, Filters, Match, Matches, Searcher
 from indexer.request import SearchError, SearchRequest
 
 __all__ = ["IndexReader", "SearchError", "SearchRequest", "SearchResult", "run_search"]
@@ -103,6 +103,7 @@ class IndexReader:
         self.engine = engines.get(engine)
         self.total_bound = total_bound
         self.counts = CommitCache(cache_entries)  # totals and facets of repeated searches
+        self.pages = CommitCache(cache_entries)  # the hits of pages shown (engine handles)
         self.spans = CommitCache(cache_entries * SPANS_PER_SEARCH)  # and their hits' marks
         self._local = threading.local()
 
@@ -126,7 +127,7 @@ class IndexReader:
 
     def _close(self) -> None:
         if getattr(self._local, "searcher", None) is not None:
-            for cache in (self.counts, self.spans):  # what a commit left behind gave
+            for cache in (self.counts, self.pages, self.spans):  # what a commit gave
                 cache.drop(self._local.commit)
             self._local.searcher.close()
         self._local.searcher = None
@@ -149,7 +150,7 @@ class IndexReader:
         searcher = self.searcher()
         return run_search(searcher, req, self._local.suggester,
                           Counting(self.total_bound, self.counts, self._local.commit,
-                                   self.spans))
+                                   self.spans, self.pages))
 
 
 def _no_cache() -> CommitCache:
@@ -159,13 +160,14 @@ def _no_cache() -> CommitCache:
 @dataclass
 class Counting:
     """How a search counts: the bound of exact totals, and the caches of the index commit
-    being read (indexer/counts.py): totals and facets, and the match spans of hits shown
-    before (none by default)."""
+    being read (indexer/counts.py): totals and facets, the match spans of hits shown before,
+    and the hits of pages shown before (none by default)."""
 
     bound: int = TOTAL_BOUND  # 0: every total exact
     cache: CommitCache = field(default_factory=_no_cache)
     commit: object = None
     spans: CommitCache = field(default_factory=_no_cache)
+    pages: CommitCache = field(default_factory=_no_cache)
 
 
 def run_search(searcher: Searcher, req: SearchRequest,
@@ -203,9 +205,16 @@ def _run(searcher: Searcher, req: SearchRequest, suggester: suggest.Suggester | 
                       req.status, req.changed, req.when, req.ids)
     key = (counting.commit, tree, filters)
     counted = counting.cache.get(key)
-    matches = searcher.search(tree, filters, by_date=by_date, offset=(req.page - 1) * req.size,
-                              limit=req.size, facets=FACETS, count=counted is None,
-                              bound=counting.bound)
+    page_key = (*key, by_date, req.page, req.size)
+    shown = counting.pages.get(page_key) if counted is not None else None
+    if shown is not None:  # the same page of the same search on the same commit
+        matches = Matches(counted[0], [Match(searcher.stored(ref), score, ref)
+                                       for ref, score in shown])
+    else:
+        matches = searcher.search(tree, filters, by_date=by_date,
+                                  offset=(req.page - 1) * req.size, limit=req.size,
+                                  facets=FACETS, count=counted is None, bound=counting.bound)
+        counting.pages.put(page_key, tuple((m.ref, m.score) for m in matches.hits))
     if counted is None:
         counted = (matches.total, matches.facets, matches.exact)
         counting.cache.put(key, counted)

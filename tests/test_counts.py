@@ -87,6 +87,10 @@ def test_facets_above_the_bound_are_estimated_from_a_sample_and_say_so(tmp_path,
     assert sorted(v["count"] for v in exact["facets"]["publisher"]) == [200, 200, 200]
 
 
+def uncached_search(root, engine, req):
+    return IndexReader(root, engine, cache_entries=0).search(req)
+
+
 def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, engine):
     archive, root = indexed(tmp_path, engine, notices(0, 6))
     reader = IndexReader(root, engine)
@@ -96,9 +100,10 @@ def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, 
     assert reader.counts.info().hits == 1 and again.total == first.total == 6
     assert again.facets == first.facets and {h.id for h in again.hits}.isdisjoint(
         h.id for h in first.hits)
-    uncached = IndexReader(root, engine, cache_entries=0).search(asked)
+    uncached = uncached_search(root, engine, asked)
     assert (uncached.total, uncached.facets) == (first.total, first.facets)
-    repeat = reader.search(asked)  # the same page: its hits' marks are reused too
+    repeat = reader.search(asked)  # the same page: its hits and their marks are reused too
+    assert reader.pages.info().hits == 1
     assert reader.spans.info().hits == 2 * len(first.hits)  # title and body of each
     for shown in (repeat, uncached):
         assert [(h.id, h.snippet, h.title_html) for h in shown.hits] == [
@@ -110,7 +115,8 @@ def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, 
     build_index(archive, root, engine=engine)
     after = reader.search(asked)
     assert after.total == 9 and sum(v.count for v in after.facets["publisher"]) == 9
-    assert reader.counts.info().entries == 1  # the old commit's counts were dropped
+    assert [h.id for h in after.hits] == [h.id for h in uncached_search(root, engine, asked).hits]
+    assert reader.counts.info().entries == reader.pages.info().entries == 1  # old ones dropped
 
 
 def test_no_stale_count_is_served_while_the_index_changes_under_searches(tmp_path, engine):
@@ -120,14 +126,15 @@ def test_no_stale_count_is_served_while_the_index_changes_under_searches(tmp_pat
     reader = IndexReader(root, engine)
     published = threading.Event()
     stop = threading.Event()
-    answers: list[tuple[bool, int]] = []
+    answers: list[tuple[bool, int, int]] = []
     errors: list[BaseException] = []
 
     def search() -> None:
         try:
             while not stop.is_set():
                 live = published.is_set()  # read before asking: an answer may only be newer
-                answers.append((live, reader.search(SearchRequest(q="防汛物资")).total))
+                found = reader.search(SearchRequest(q="防汛物资"))
+                answers.append((live, found.total, len(found.hits)))
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
 
@@ -139,11 +146,11 @@ def test_no_stale_count_is_served_while_the_index_changes_under_searches(tmp_pat
             db.upsert(doc)
     build_index(archive, root, engine=engine, full=True)  # a new generation swapped in
     published.set()
-    while sum(live for live, _ in answers) < 40 and not errors:
+    while sum(live for live, *_ in answers) < 40 and not errors:
         threading.Event().wait(0.01)
     stop.set()
     for thread in threads:
         thread.join()
     assert not errors
-    assert {total for live, total in answers if live} == {10}
-    assert {total for live, total in answers if not live} <= {6, 10}
+    assert {(total, shown) for live, total, shown in answers if live} == {(10, 10)}
+    assert {(total, shown) for live, total, shown in answers if not live} <= {(6, 6), (10, 10)}
