@@ -14,9 +14,10 @@ which snippets are cut from: finding them segments text around every occurrence 
 share of a search's Python, bench/search_profile.py), and a repeated search shows the same
 hits. They are kept by (commit, field, document id, words), ten per counted search.
 
-And a page asked again (the same search, page and size on the same commit) is not searched
-again at all: its hits' engine handles and scores are kept by that key, and only their stored
-fields are read (handles name documents within one commit, which the key pins).
+And a request asked again (the same query text, filters, sort, page and size on the same
+commit: most of a skewed log) is answered whole from a results cache, a quarter as large
+(a result holds its page's hits and snippets, some 20 KB), as search engines keep a request
+cache; nothing is searched, counted or marked for it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 ENTRIES = 2_000  # a total and three facets of at most 100 values: some KB each
 SPANS_PER_SEARCH = 10  # hits on a page: spans entries per counts entry
+RESULTS_SHARE = 4  # counts entries per results entry (a result holds its page's snippets)
 
 
 @dataclass

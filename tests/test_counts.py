@@ -102,9 +102,10 @@ def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, 
         h.id for h in first.hits)
     uncached = uncached_search(root, engine, asked)
     assert (uncached.total, uncached.facets) == (first.total, first.facets)
-    repeat = reader.search(asked)  # the same page: its hits and their marks are reused too
-    assert reader.pages.info().hits == 1
-    assert reader.spans.info().hits == 2 * len(first.hits)  # title and body of each
+    other_size = reader.search(SearchRequest(q="防汛物资", size=3))  # the marks are reused
+    assert reader.spans.info().hits == 2 * len(other_size.hits)  # all shown before: 1-2, 3
+    repeat = reader.search(asked)  # the same request: its whole result
+    assert reader.results.info().hits == 1 and repeat is not first
     for shown in (repeat, uncached):
         assert [(h.id, h.snippet, h.title_html) for h in shown.hits] == [
             (h.id, h.snippet, h.title_html) for h in first.hits]
@@ -116,7 +117,7 @@ def test_repeated_searches_reuse_their_counts_until_the_index_changes(tmp_path, 
     after = reader.search(asked)
     assert after.total == 9 and sum(v.count for v in after.facets["publisher"]) == 9
     assert [h.id for h in after.hits] == [h.id for h in uncached_search(root, engine, asked).hits]
-    assert reader.counts.info().entries == reader.pages.info().entries == 1  # old ones dropped
+    assert reader.counts.info().entries == reader.results.info().entries == 1  # old dropped
 
 
 def test_no_stale_count_is_served_while_the_index_changes_under_searches(tmp_path, engine):

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 
 import pytest
@@ -195,3 +196,11 @@ def test_recency_breaks_ties(tmp_path, engine):
     hits = IndexReader(tmp_path / "ix", engine).search(SearchRequest(q="正文")).hits
     assert len({h.score for h in hits}) == 1
     assert [h.pub_date for h in hits] == ["2023-01-01", "2022-01-01", "2021-01-01", "2020-01-01"]
+
+
+def test_the_json_shape_is_the_result_as_data(reader):
+    """to_dict is built by hand for speed: it must stay what dataclasses.asdict gives."""
+    result = reader.search(SearchRequest(q="政府信息公开", size=3))
+    assert result.hits and result.facets["publisher"]
+    assert result.to_dict() == dataclasses.asdict(result)
+    assert list(result.to_dict()) == list(dataclasses.asdict(result))

@@ -373,13 +373,13 @@ class TantivySearcher:
     def doc_count(self) -> int:
         return self.s.num_docs
 
-    def stored(self, ref) -> dict:
-        return json.loads(self.s.doc(ref).get_first("stored"))
+    def _stored(self, address) -> dict:
+        return json.loads(self.s.doc(address).get_first("stored"))
 
     def document(self, doc_id: str) -> dict | None:
         hits = self.s.search(Query.term_query(SCHEMA, "id", doc_id, index_option="basic"), 1,
                              count=False).hits
-        return self.stored(hits[0][1]) if hits else None
+        return self._stored(hits[0][1]) if hits else None
 
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
                facets: Iterable[str] = FACETS, count: bool = True, bound: int = 0) -> Matches:
@@ -395,7 +395,7 @@ class TantivySearcher:
                                    offset=offset)
         else:
             result = self.s.search(q, limit, count=False, offset=offset)
-        hits = [Match(self.stored(address), None if by_date else float(key), address)
+        hits = [Match(self._stored(address), None if by_date else float(key), address)
                 for key, address in result.hits]
         if counted is None:
             return Matches(-1, hits)

@@ -174,9 +174,6 @@ class WhooshSearcher:
     def document(self, doc_id: str) -> dict | None:
         return self.s.document(id=doc_id)
 
-    def stored(self, ref: int) -> dict:
-        return self.s.stored_fields(ref)
-
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
                facets: Iterable[str] = FACETS, count: bool = True,
                bound: int = 0) -> Matches:
