@@ -20,26 +20,21 @@ import argparse
 import http.client
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import client, get, query_mix, serving  # noqa: E402
+from load import client, get, query_mix, run_clients, serving  # noqa: E402
+
+from archive import Archive  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
-
-
-def documents(archive: Path) -> int:
-    with sqlite3.connect(archive) as db:
-        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
 def index(code: Path, data: Path, engine: str) -> float:
@@ -68,14 +63,7 @@ def sequential(port: int, paths: list[str]) -> tuple[float, float]:
 
 def load(port: int, paths: list[str], clients: int, seconds: float,
          weights: list[float] | None) -> dict:
-    results: list = []
-    stop = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(port, paths, stop, n, results, weights))
-               for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_clients([port], paths, clients, seconds, weights)
     q = statistics.quantiles(sorted(ms for ms, _ in results), n=100)
     return {"rps": len(results) / seconds, "p50": q[49], "p95": q[94],
             "failed": sum(1 for _, status in results if status != 200)}
@@ -108,7 +96,8 @@ def main() -> None:
     worktree = work / "baseline"
     subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", str(worktree),
                     args.baseline], check=True, stdout=subprocess.DEVNULL)
-    docs = documents(args.archive)
+    with Archive(args.archive) as archive:
+        docs = archive.count_since(0)  # every row a full index writes, withdrawn ones too
     rows = {}
     try:
         for name, code in ((f"{args.baseline}", worktree), ("this checkout", HERE)):

@@ -89,6 +89,22 @@ def client(port: int, paths: list[str], stop: float, seed: int, out: list,
         out.append(((time.perf_counter() - started) * 1000, status))
 
 
+def run_clients(ports: list[int], paths: list[str], clients: int, seconds: float,
+                weights: list[float] | None = None) -> list[tuple[float, int]]:
+    """Run `clients` closed-loop clients, spread over the ports, for `seconds`; return each
+    request's (milliseconds, status)."""
+    results: list = []
+    stop = time.monotonic() + seconds
+    threads = [threading.Thread(target=client, args=(ports[n % len(ports)], paths, stop, n,
+                                                     results, weights))
+               for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """Resident and peak resident memory (MB) of a process and its children."""
     pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -147,16 +163,7 @@ def main() -> None:
             else None
         for port in ports:
             client(port, paths, time.monotonic() + 3, 0, [], weights)  # warm each node
-        results: list = []
-        stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client,
-                                    args=(ports[n % len(ports)], paths, stop, n, results,
-                                          weights))
-                   for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = run_clients(ports, paths, args.clients, args.seconds, weights)
         memory = [rss_mb(server.pid) for _, server in nodes]
         now, peak = sum(m[0] for m in memory), sum(m[1] for m in memory)
     latencies = sorted(ms for ms, _ in results)
