@@ -385,8 +385,8 @@ class TantivySearcher:
     def search(self, query: Node, filters: Filters, *, by_date: bool, offset: int, limit: int,
                facets: Iterable[str] = FACETS, count: bool = True, bound: int = 0) -> Matches:
         """The page of hits; the total and facets (when `count`) are aggregated meanwhile on
-        another thread (tantivy lets go of the GIL), so the hits are found without counting:
-        top-k collection may skip blocks of documents that cannot enter the page."""
+        another thread (tantivy lets go of the GIL). The total comes from the aggregation,
+        which can sample (`_count`), so the hits are collected without counting."""
         total = self.s.num_docs
         q = _filtered(compile_query(query, weight=lambda field, text: idf_ratio(
             self.s.doc_freq(field, text), total)), filters)
